@@ -1,0 +1,95 @@
+// The one typed view of the action's inputs. Produced by parseConfig() (pure) from the raw input
+// strings; nothing else in the action reads inputs.
+
+export type AuthConfig =
+  | { kind: 'kubeconfig'; kubeconfig: string; context?: string }
+  | {
+      kind: 'access-key';
+      accessKeyId: string;
+      accessKeySecret: string;
+      securityToken?: string;
+      regionId: string;
+      clusterId: string;
+      privateEndpoint: boolean;
+      kubeconfigTtlMinutes: number;
+      /** Override of the ACK (cs) OpenAPI endpoint, e.g. for a VPC endpoint or a test server. */
+      ackEndpoint?: string;
+    }
+  | {
+      kind: 'oidc';
+      roleArn: string;
+      oidcProviderArn: string;
+      regionId: string;
+      clusterId: string;
+      privateEndpoint: boolean;
+      kubeconfigTtlMinutes: number;
+      ackEndpoint?: string;
+      stsEndpoint?: string;
+      /** Audience of the GitHub ID token requested for the STS exchange. */
+      oidcAudience: string;
+    };
+
+export type InstallMode = 'auto' | 'always' | 'never';
+export type CheckMode = 'fail' | 'warn';
+export type Mode = 'deploy' | 'teardown' | 'prune';
+export type Addon = 'kiali' | 'prometheus' | 'grafana' | 'jaeger';
+export type IstioCni = 'auto' | 'true' | 'false';
+
+export interface IstioConfig {
+  /** As given: 'latest', '1.30', '1.30.3' (a leading v is removed). */
+  versionSpec: string;
+  downloadUrl: string;
+  profile: string;
+  /** `--set key=value` pairs in input order. */
+  set: Array<{ key: string; value: string }>;
+  revision?: string;
+  install: InstallMode;
+  compatibilityCheck: CheckMode;
+  cni: IstioCni;
+  ingressAnnotations: Record<string, string>;
+  egressGateway: boolean;
+}
+
+export interface RoutingConfig {
+  /** Variant name from the variant table, or 'custom-weights' / 'custom-user' / 'file'. */
+  variant: string;
+  weights?: Array<{ subset: string; weight: number }>;
+  service: string;
+  user?: string;
+  userVersion?: string;
+  file?: string;
+  mtls: boolean;
+}
+
+export interface VerifyConfig {
+  smokeTest: boolean;
+  verifyRouting: boolean;
+  requests: number;
+}
+
+export interface LifecycleConfig {
+  mode: Mode;
+  dryRun: boolean;
+  previewId?: string;
+  pruneOlderThanMs?: number;
+  githubToken?: string;
+  commentOnPr: boolean;
+  jobSummary: boolean;
+}
+
+export interface Config {
+  auth: AuthConfig;
+  istio: IstioConfig;
+  namespace: string;
+  bookinfo: boolean;
+  gateway: boolean;
+  gatewayHosts: string[];
+  addons: Addon[];
+  waitTimeoutMs: number;
+  podAnnotations: Record<string, string>;
+  routing: RoutingConfig;
+  verify: VerifyConfig;
+  lifecycle: LifecycleConfig;
+  /** Values that must never be printed; already registered with core.setSecret by the reader. */
+  secrets: string[];
+}
