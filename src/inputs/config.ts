@@ -2,7 +2,13 @@
 // strings; nothing else in the action reads inputs.
 
 export type AuthConfig =
-  | { kind: 'kubeconfig'; kubeconfig: string; context?: string }
+  | {
+      kind: 'kubeconfig';
+      /** Decoded kubeconfig YAML (a base64 wrapper is removed). */
+      kubeconfig: string;
+      /** The context to use: the `context` input, else the current-context, else the only one. */
+      context?: string;
+    }
   | {
       kind: 'access-key';
       accessKeyId: string;
@@ -34,6 +40,7 @@ export type CheckMode = 'fail' | 'warn';
 export type Mode = 'deploy' | 'teardown' | 'prune';
 export type Addon = 'kiali' | 'prometheus' | 'grafana' | 'jaeger';
 export type IstioCni = 'auto' | 'true' | 'false';
+export type DataplaneMode = 'sidecar' | 'ambient';
 
 export interface IstioConfig {
   /** As given: 'latest', '1.30', '1.30.3' (a leading v is removed). */
@@ -46,6 +53,8 @@ export interface IstioConfig {
   install: InstallMode;
   compatibilityCheck: CheckMode;
   cni: IstioCni;
+  /** `istio-mode`: injected sidecars or ambient (ztunnel). */
+  dataplaneMode: DataplaneMode;
   ingressAnnotations: Record<string, string>;
   egressGateway: boolean;
 }
@@ -57,6 +66,7 @@ export interface RoutingConfig {
   service: string;
   user?: string;
   userVersion?: string;
+  /** Absolute path of the user's routing manifests (resolved against the workspace). */
   file?: string;
   mtls: boolean;
 }
@@ -70,6 +80,7 @@ export interface VerifyConfig {
 export interface LifecycleConfig {
   mode: Mode;
   dryRun: boolean;
+  /** DNS-safe id of a per-PR preview (`auto` already resolved to the PR number). */
   previewId?: string;
   pruneOlderThanMs?: number;
   githubToken?: string;
@@ -92,4 +103,6 @@ export interface Config {
   lifecycle: LifecycleConfig;
   /** Values that must never be printed; already registered with core.setSecret by the reader. */
   secrets: string[];
+  /** Valid but questionable combinations (e.g. an input that has no effect); logged as warnings. */
+  warnings: string[];
 }

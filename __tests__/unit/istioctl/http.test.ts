@@ -1,0 +1,132 @@
+// Pure parts of the HTTP layer: retry decisions, backoff, Link pagination, release list parsing.
+import { describe, expect, it } from '@jest/globals';
+import { ActionError } from '../../../src/errors.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  HttpStatusError,
+  IdleTimeoutError,
+  isRetryable,
+  TruncatedError
+} from '../../../src/istioctl/download.js';
+import { nextPageUrl, parseReleaseList, releaseListUrl } from '../../../src/istioctl/releases.js';
+
+const status = (n: number, headers: Record<string, string> = {}) =>
+  new HttpStatusError('http://127.0.0.1/x', n, '', '', new Headers(headers));
+const withCode = (code: string) => Object.assign(new Error(code), { code });
+
+describe('isRetryable', () => {
+  it.each([
+    ['HTTP 500', status(500), true],
+    ['HTTP 503', status(503), true],
+    ['HTTP 408', status(408), true],
+    ['HTTP 429', status(429), true],
+    ['HTTP 404', status(404), false],
+    ['HTTP 403', status(403), false],
+    ['HTTP 401', status(401), false],
+    ['connection reset', new TypeError('fetch failed', { cause: withCode('ECONNRESET') }), true],
+    ['idle timeout', new IdleTimeoutError('u', 1000), true],
+    ['truncated', new TruncatedError('u', 1, 2), true],
+    ['disk full', withCode('ENOSPC'), false],
+    ['no permission', withCode('EACCES'), false],
+    ['cancelled', Object.assign(new Error('aborted'), { name: 'AbortError' }), false],
+    ['a user-facing error', new ActionError('bad checksum'), false],
+    ['not an error', 'string', false]
+  ])('%s → %s', (_name, err, expected) => {
+    expect(isRetryable(err)).toBe(expected);
+  });
+});
+
+describe('backoffDelay', () => {
+  const policy = { ...DEFAULT_RETRY, baseDelayMs: 1000, maxDelayMs: 5000 };
+  it.each([
+    [1, 0, 500],
+    [1, 1, 1000],
+    [2, 0, 1000],
+    [2, 1, 2000],
+    [3, 0.5, 3000],
+    [4, 1, 5000], // capped
+    [10, 0, 2500]
+  ])('attempt %d with random %d → %d ms', (attempt, random, expected) => {
+    expect(backoffDelay(attempt, policy, () => random)).toBe(expected);
+  });
+
+  it('waits at least as long as Retry-After asks, up to a minute', () => {
+    expect(backoffDelay(1, policy, () => 0, 7000)).toBe(7000);
+    expect(backoffDelay(1, policy, () => 1, 0)).toBe(1000);
+    expect(backoffDelay(1, policy, () => 0, 3_600_000)).toBe(60_000);
+  });
+
+  it('reads Retry-After from a response', () => {
+    expect(status(503, { 'retry-after': '3' }).retryAfterMs).toBe(3000);
+    expect(status(503).retryAfterMs).toBeUndefined();
+  });
+});
+
+describe('nextPageUrl', () => {
+  const current = 'https://api.github.com/repos/istio/istio/releases?per_page=100&page=1';
+  it.each([
+    [null, undefined],
+    ['', undefined],
+    [
+      '<https://api.github.com/repositories/74175805/releases?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/74175805/releases?per_page=100&page=7>; rel="last"',
+      'https://api.github.com/repositories/74175805/releases?per_page=100&page=2'
+    ],
+    ['<https://x/?page=1>; rel="prev", <https://x/?page=1>; rel="first"', undefined],
+    ['<https://x/?page=3>; rel="last next"', 'https://x/?page=3'],
+    [
+      '</repos/istio/istio/releases?page=2>; rel=next',
+      'https://api.github.com/repos/istio/istio/releases?page=2'
+    ]
+  ])('%j', (link, expected) => {
+    expect(nextPageUrl(link, current)).toBe(expected);
+  });
+});
+
+describe('parseReleaseList', () => {
+  it('reads the GitHub shape and plain tags, dropping a leading v', () => {
+    const text = JSON.stringify([
+      { tag_name: '1.30.3', prerelease: false, draft: false, body: '...' },
+      { tag_name: 'v1.31.0-rc.0', prerelease: true },
+      '1.13.3'
+    ]);
+    expect(parseReleaseList(text, 'src')).toEqual([
+      { version: '1.30.3', prerelease: false, draft: false },
+      { version: '1.31.0-rc.0', prerelease: true, draft: false },
+      { version: '1.13.3', prerelease: false, draft: false }
+    ]);
+  });
+
+  it.each([
+    ['<html>', /is not JSON/],
+    ['{"message":"Not Found"}', /is not a JSON array/],
+    ['[{"name":"1.30.3"}]', /Entry 0 .* has no tag_name/]
+  ])('rejects %s', (text, message) => {
+    expect(() => parseReleaseList(text, 'http://127.0.0.1/releases.json')).toThrow(message);
+  });
+});
+
+describe('releaseListUrl', () => {
+  it.each([
+    [
+      { downloadUrl: 'https://github.com/istio/istio/releases/download' },
+      'https://api.github.com/repos/istio/istio/releases?per_page=100&page=1'
+    ],
+    [
+      {
+        downloadUrl: 'https://github.com/istio/istio/releases/download/',
+        apiUrl: 'https://ghe.example/api/v3/'
+      },
+      'https://ghe.example/api/v3/repos/istio/istio/releases?per_page=100&page=1'
+    ],
+    [{ downloadUrl: 'https://mirror.example/istio/' }, 'https://mirror.example/istio/releases.json']
+  ])('%j', (opts, expected) => {
+    const saved = process.env['GITHUB_API_URL'];
+    delete process.env['GITHUB_API_URL'];
+    try {
+      expect(releaseListUrl(opts)).toBe(expected);
+    } finally {
+      if (saved !== undefined) process.env['GITHUB_API_URL'] = saved;
+    }
+  });
+});

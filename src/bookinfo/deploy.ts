@@ -1,0 +1,170 @@
+// Thin part of the Bookinfo step: namespace with injection, the sample applied server-side, a watch until
+// every Deployment is available and every pod is ready with its sidecar, then the seed's in-cluster check
+// (productpage answers "Simple Bookstore App") through the API server's service proxy — no exec into pods.
+import * as core from '@actions/core';
+import type { Config } from '../inputs/config.js';
+import type { Kube } from '../kube/client.js';
+import type { KubeObject } from '../kube/objects.js';
+import type { Istioctl } from '../istioctl/run.js';
+import type { RunReport } from '../report/model.js';
+import type { Ownership } from '../ownership.js';
+import { CREATED_AT_ANNOTATION } from '../ownership.js';
+import { ActionError } from '../errors.js';
+import { deploymentReady, podFailure } from '../kube/readiness.js';
+import { BOOKINFO_FILE, GATEWAY_FILE, deploymentNames, planBookinfo, planGateway, planNamespace } from './plan.js';
+import { componentRow, withDiagnostics } from '../istio/apply.js';
+import { describeRef, refOf } from '../kube/objects.js';
+
+interface StepArgs {
+  kube: Kube;
+  config: Config;
+  ownership: Ownership;
+  readSample: (relativePath: string) => Promise<string>;
+  report: RunReport;
+}
+
+/** Applies objects (or, in a dry run, asks the API server what it would do) and logs each outcome. */
+export async function applyLogged(kube: Kube, objects: KubeObject[], report: RunReport, dryRun: boolean): Promise<string[]> {
+  const outcomes = await kube.apply(objects, { dryRun });
+  const lines = outcomes.map((o) => `${describeRef(o.ref)} ${dryRun ? `would be ${o.action}` : o.action}`);
+  for (const l of lines) core.info(l);
+  if (dryRun) report.plan.push(...lines);
+  return lines;
+}
+
+export async function ensureNamespace(kube: Kube, config: Config, ownership: Ownership, report: RunReport): Promise<boolean> {
+  const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
+  const ns = planNamespace({
+    name: config.namespace,
+    revision: config.istio.revision,
+    ownership,
+    existingCreatedAt: live?.metadata.annotations?.[CREATED_AT_ANNOTATION]
+  });
+  await applyLogged(kube, [ns], report, config.lifecycle.dryRun);
+  return live !== undefined;
+}
+
+export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Promise<void> {
+  const { kube, config, ownership, readSample, report, timeoutMs } = args;
+  const dryRun = config.lifecycle.dryRun;
+  report.namespace = config.namespace;
+  const existed = await ensureNamespace(kube, config, ownership, report);
+  const objects = planBookinfo(await readSample(BOOKINFO_FILE), {
+    namespace: config.namespace,
+    ownership,
+    podAnnotations: config.podAnnotations
+  });
+  if (dryRun && !existed) {
+    // The namespace does not exist, so the API server cannot dry-run objects inside it.
+    report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
+    return;
+  }
+  await applyLogged(kube, objects, report, dryRun);
+  if (dryRun) return;
+
+  const names = deploymentNames(objects);
+  const deployments = await withDiagnostics(kube, config.namespace, undefined, () =>
+    kube.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace },
+      (items) => {
+        const waiting = names.filter((n) => {
+          const d = items.find((i) => i.metadata.name === n);
+          return !d || !deploymentReady(d);
+        });
+        return { done: waiting.length === 0, progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available' };
+      },
+      { timeoutMs }
+    )
+  );
+  // Available Deployments can still hide a pod without its sidecar (injection off): insist on every
+  // container ready in every pod, which also fails fast on CrashLoopBackOff / ImagePullBackOff.
+  const selector = 'app in (productpage,details,reviews,ratings)';
+  await withDiagnostics(kube, config.namespace, selector, () =>
+    kube.waitFor(
+      { apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector },
+      (pods) => {
+        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+        const failure = live.map(podFailure).find(Boolean);
+        const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
+        const sidecarless = live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
+        if (failure) return { done: false, progress: 'pods failing', failure };
+        return {
+          done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,
+          progress: notReady.length
+            ? `pods not ready: ${notReady.join(', ')}`
+            : sidecarless.length
+              ? `pods without istio-proxy sidecar: ${sidecarless.join(', ')} (is the injection webhook working?)`
+              : `${live.length} pods ready`
+        };
+      },
+      { timeoutMs }
+    )
+  );
+  for (const d of deployments.filter((x) => names.includes(x.metadata.name))) report.components.push(componentRow(d));
+  await checkProductpage(kube, config.namespace, timeoutMs);
+}
+
+function containerStatuses(p: KubeObject): Array<{ name: string; ready: boolean }> {
+  return ((p.status as { containerStatuses?: Array<{ name: string; ready: boolean }> } | undefined)?.containerStatuses ?? []);
+}
+function allContainersReady(p: KubeObject): boolean {
+  const spec = p.spec as { containers?: unknown[] } | undefined;
+  const statuses = containerStatuses(p);
+  return statuses.length === (spec?.containers?.length ?? 0) && statuses.every((s) => s.ready);
+}
+function hasSidecar(p: KubeObject): boolean {
+  const spec = p.spec as { containers?: Array<{ name: string }> } | undefined;
+  return (spec?.containers ?? []).some((c) => c.name === 'istio-proxy');
+}
+
+/** The walk-through's in-cluster check, through the API server's service proxy. */
+export async function checkProductpage(kube: Kube, namespace: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + Math.min(timeoutMs, 60_000);
+  let last = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await kube.proxyGet(namespace, 'productpage', 9080, '/productpage');
+      if (res.status === 200 && res.body.includes('Simple Bookstore App')) {
+        core.info('productpage answers "Simple Bookstore App" (through the API server service proxy)');
+        return;
+      }
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+  }
+  throw new ActionError(`productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${last}`, {
+    hint: 'check the productpage pod logs and that the Service productpage has endpoints'
+  });
+}
+
+export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
+  const { kube, config, ownership, readSample, report } = args;
+  const objects = planGateway(await readSample(GATEWAY_FILE), { namespace: config.namespace, ownership, hosts: config.gatewayHosts });
+  if (config.lifecycle.dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))) {
+    report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
+    return;
+  }
+  await applyLogged(kube, objects, report, config.lifecycle.dryRun);
+}
+
+/** `istioctl analyze -n NS`: findings go to the log and summary; errors (exit 79) fail the step. */
+export async function analyzeNamespace(args: { istioctl: Istioctl; config: Config; report: RunReport }): Promise<void> {
+  const { istioctl, config, report } = args;
+  if (config.lifecycle.dryRun) {
+    report.plan.push(`istioctl analyze -n ${config.namespace}`);
+    return;
+  }
+  const res = await istioctl.run(['analyze', '-n', config.namespace], { timeoutMs: 120_000, allowExitCodes: [0, 79] });
+  const findings = res.stdout.split('\n').map((l) => l.trim()).filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
+  report.analyze.push(...findings);
+  for (const f of findings) (f.startsWith('Error') ? core.error : f.startsWith('Warning') ? core.warning : core.info)(f);
+  if (res.code === 79) {
+    throw new ActionError(`istioctl analyze found errors in namespace ${config.namespace}.`, {
+      details: findings.filter((f) => f.startsWith('Error')),
+      hint: 'fix the objects named above (a routing-file with a wrong host or subset is the usual cause)'
+    });
+  }
+}

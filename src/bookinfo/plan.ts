@@ -1,0 +1,73 @@
+// Bookinfo and its gateway as objects to apply (pure): the release's own sample manifests, put into the
+// target namespace and labelled as ours. Nothing here talks to the cluster.
+import type { KubeObject } from '../kube/objects.js';
+import { parseManifests } from '../kube/objects.js';
+import { COMPONENT_LABEL, CREATED_AT_ANNOTATION, type Ownership } from '../ownership.js';
+
+export const BOOKINFO_FILE = 'samples/bookinfo/platform/kube/bookinfo.yaml';
+export const GATEWAY_FILE = 'samples/bookinfo/networking/bookinfo-gateway.yaml';
+export const BOOKINFO_DEPLOYMENTS = ['details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'];
+
+export interface NamespacePlanInput {
+  name: string;
+  revision?: string;
+  ownership: Ownership;
+  /** created-at of the live namespace, kept so a re-run changes nothing. */
+  existingCreatedAt?: string;
+}
+
+export function planNamespace(input: NamespacePlanInput): KubeObject {
+  const injection: Record<string, string> = input.revision
+    ? { 'istio.io/rev': input.revision }
+    : { 'istio-injection': 'enabled' };
+  const annotations = { ...input.ownership.annotations };
+  if (input.existingCreatedAt) annotations[CREATED_AT_ANNOTATION] = input.existingCreatedAt;
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: input.name, labels: { ...input.ownership.labels, ...injection }, annotations }
+  };
+}
+
+function label(obj: KubeObject, namespace: string, labels: Record<string, string>, component: string): KubeObject {
+  const copy = structuredClone(obj);
+  copy.metadata.namespace = namespace;
+  copy.metadata.labels = { ...(copy.metadata.labels ?? {}), ...labels, [COMPONENT_LABEL]: component };
+  return copy;
+}
+
+export function planBookinfo(
+  manifest: string,
+  opts: { namespace: string; ownership: Ownership; podAnnotations: Record<string, string> }
+): KubeObject[] {
+  const objects = parseManifests(manifest).map((o) => label(o, opts.namespace, opts.ownership.labels, 'bookinfo'));
+  if (Object.keys(opts.podAnnotations).length) {
+    for (const o of objects) {
+      if (o.kind !== 'Deployment') continue;
+      const spec = o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } };
+      if (!spec.template) continue;
+      spec.template.metadata ??= {};
+      spec.template.metadata.annotations = { ...(spec.template.metadata.annotations ?? {}), ...opts.podAnnotations };
+    }
+  }
+  return objects;
+}
+
+/** Bookinfo's Gateway + VirtualService with the preview's hosts (so previews never collide on `*`). */
+export function planGateway(
+  manifest: string,
+  opts: { namespace: string; ownership: Ownership; hosts: string[] }
+): KubeObject[] {
+  return parseManifests(manifest).map((o) => {
+    const obj = label(o, opts.namespace, opts.ownership.labels, 'gateway');
+    const spec = obj.spec as { servers?: Array<{ hosts?: string[] }>; hosts?: string[] } | undefined;
+    if (obj.kind === 'Gateway') for (const s of spec?.servers ?? []) s.hosts = [...opts.hosts];
+    if (obj.kind === 'VirtualService' && spec) spec.hosts = [...opts.hosts];
+    return obj;
+  });
+}
+
+/** Names of the Deployments in a Bookinfo plan (to wait for). */
+export function deploymentNames(objects: KubeObject[]): string[] {
+  return objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+}

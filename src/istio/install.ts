@@ -1,0 +1,111 @@
+// Installing Istio: a pure plan (what to do given the observed control plane and the inputs) and a thin
+// apply (istioctl precheck + install, then a watch until the control plane Deployments are available).
+import { compare, valid } from 'semver';
+import type { IstioConfig } from '../inputs/config.js';
+import { ActionError } from '../errors.js';
+
+export const ISTIO_NAMESPACE = 'istio-system';
+
+export interface ObservedIstio {
+  /** Version read from the istiod image tag, when istiod exists. */
+  installedVersion?: string;
+  istiodReady: boolean;
+  ingressPresent: boolean;
+  egressPresent: boolean;
+}
+
+export type InstallAction = 'install' | 'upgrade' | 'downgrade' | 'reconcile' | 'skip';
+
+export interface InstallPlan {
+  action: InstallAction;
+  reason: string;
+  /** istioctl arguments (empty when skipping). */
+  args: string[];
+  /** Deployments in istio-system that must be available afterwards. */
+  deployments: string[];
+  warnings: string[];
+}
+
+/** `--set` path with dots inside a key escaped, as istioctl's path syntax requires. */
+function setPath(prefix: string, key: string): string {
+  return `${prefix}.${key.replace(/\./g, '\\.')}`;
+}
+
+export function istiodName(revision?: string): string {
+  return revision ? `istiod-${revision}` : 'istiod';
+}
+
+export function controlPlaneDeployments(cfg: IstioConfig): string[] {
+  const names = [istiodName(cfg.revision), 'istio-ingressgateway'];
+  if (cfg.egressGateway && cfg.profile === 'demo') names.push('istio-egressgateway');
+  return names;
+}
+
+export function installArgs(
+  cfg: IstioConfig,
+  opts: { readinessTimeoutMs: number; extraSets?: Array<{ key: string; value: string }>; cni?: boolean }
+): string[] {
+  const sets: Array<{ key: string; value: string }> = [{ key: 'profile', value: cfg.profile }];
+  if (!cfg.egressGateway) sets.push({ key: 'components.egressGateways[0].enabled', value: 'false' });
+  if (opts.cni) sets.push({ key: 'components.cni.enabled', value: 'true' });
+  for (const [k, v] of Object.entries(cfg.ingressAnnotations)) {
+    sets.push({ key: setPath('values.gateways.istio-ingressgateway.serviceAnnotations', k), value: v });
+  }
+  sets.push(...(opts.extraSets ?? []), ...cfg.set);
+  const args = ['install'];
+  for (const s of sets) args.push('--set', `${s.key}=${s.value}`);
+  if (cfg.revision) args.push('--revision', cfg.revision);
+  // istioctl waits for its components itself; give it the same budget we use.
+  args.push('--readiness-timeout', `${Math.max(1, Math.round(opts.readinessTimeoutMs / 1000))}s`);
+  // Without -y istioctl prompts and, reading EOF in CI, exits 1 ("Cancelled.").
+  args.push('-y');
+  return args;
+}
+
+export function planInstall(
+  cfg: IstioConfig,
+  version: string,
+  observed: ObservedIstio,
+  opts: { readinessTimeoutMs: number; extraSets?: Array<{ key: string; value: string }>; cni?: boolean }
+): InstallPlan {
+  const deployments = controlPlaneDeployments(cfg);
+  const warnings: string[] = [];
+  const args = installArgs(cfg, opts);
+  const installed = observed.installedVersion && valid(observed.installedVersion) ? observed.installedVersion : undefined;
+  const skip = (reason: string): InstallPlan => ({ action: 'skip', reason, args: [], deployments, warnings });
+  const run = (action: InstallAction, reason: string): InstallPlan => ({ action, reason, args, deployments, warnings });
+
+  if (cfg.install === 'never') {
+    if (!observed.installedVersion) {
+      throw new ActionError('install-istio is "never" but Istio is not installed in istio-system.', {
+        hint: 'install Istio first, or set install-istio: auto'
+      });
+    }
+    if (installed && installed !== version) {
+      warnings.push(`istio-system runs Istio ${installed}, istioctl is ${version}; not installing (install-istio: never)`);
+    }
+    return skip(`install-istio: never (found Istio ${observed.installedVersion})`);
+  }
+  if (cfg.install === 'always') return run(installed ? 'reconcile' : 'install', 'install-istio: always');
+  if (!observed.installedVersion) return run('install', 'Istio is not installed');
+  if (!installed) return run('reconcile', `installed version "${observed.installedVersion}" is not a release version`);
+  if (compare(installed, version) < 0) return run('upgrade', `Istio ${installed} is older than ${version}`);
+  if (compare(installed, version) > 0) {
+    // A shared cluster where another pipeline installed a newer Istio: never downgrade it implicitly.
+    warnings.push(`istio-system runs Istio ${installed}, newer than ${version}; leaving it (use install-istio: always to force)`);
+    return skip(`Istio ${installed} is newer than ${version}`);
+  }
+  const shapeOk = observed.ingressPresent && observed.egressPresent === deployments.includes('istio-egressgateway');
+  if (!observed.istiodReady) return run('reconcile', `Istio ${installed} is installed but istiod is not ready`);
+  if (!shapeOk) return run('reconcile', `Istio ${installed} is installed but its gateways differ from the inputs`);
+  return skip(`Istio ${installed} is installed and healthy`);
+}
+
+/** Version from an image reference such as docker.io/istio/pilot:1.13.3 or …/pilot:1.30.3-distroless. */
+export function versionFromImage(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const tag = image.split('@')[0]?.split(':').pop() ?? '';
+  const m = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)$/.exec(tag.replace(/-distroless$/, ''));
+  return m ? m[1] : tag || undefined;
+}
+

@@ -1,0 +1,8 @@
+// The kube layer's public surface: import from here (or the individual modules) above src/kube.
+export * from './objects.js';
+export * from './readiness.js';
+export { Kube, UnknownKindError, isNotFound } from './client.js';
+export type { ApplyOptions, ApplyOutcome, ConnectOptions, ResourceInfo, ServerVersion } from './client.js';
+export type { KubeStats, RetryPolicy } from './transport.js';
+export type { WaitCheck, WaitOptions, WaitQuery } from './watch.js';
+export { KubeApiError, roleRuleFor } from './errors.js';

@@ -1,0 +1,45 @@
+// Labels and annotations on everything the action creates. Teardown and prune select on exactly these,
+// so they are defined once.
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'ask-istio-action';
+export const PREVIEW_LABEL = 'ask-istio.dev/preview-id';
+export const COMPONENT_LABEL = 'ask-istio.dev/component';
+export const CREATED_AT_ANNOTATION = 'ask-istio.dev/created-at';
+export const REPOSITORY_ANNOTATION = 'ask-istio.dev/repository';
+export const PR_ANNOTATION = 'ask-istio.dev/pull-request';
+export const SHA_ANNOTATION = 'ask-istio.dev/commit-sha';
+export const RUN_ANNOTATION = 'ask-istio.dev/run-url';
+
+export interface Ownership {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RunContext {
+  repository?: string;
+  sha?: string;
+  prNumber?: string;
+  runUrl?: string;
+  now: Date;
+}
+
+export function ownership(previewId: string | undefined, run: RunContext): Ownership {
+  const labels: Record<string, string> = { [MANAGED_BY_LABEL]: MANAGED_BY };
+  if (previewId) labels[PREVIEW_LABEL] = previewId;
+  const annotations: Record<string, string> = { [CREATED_AT_ANNOTATION]: run.now.toISOString() };
+  if (run.repository) annotations[REPOSITORY_ANNOTATION] = run.repository;
+  if (run.prNumber) annotations[PR_ANNOTATION] = run.prNumber;
+  if (run.sha) annotations[SHA_ANNOTATION] = run.sha;
+  if (run.runUrl) annotations[RUN_ANNOTATION] = run.runUrl;
+  return { labels, annotations };
+}
+
+/** The GitHub run context from the runner's environment variables. */
+export function runContextFromEnv(env: NodeJS.ProcessEnv, now = new Date()): RunContext {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runUrl =
+    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const pr = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
+  return { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, prNumber: pr, runUrl, now };
+}

@@ -1,0 +1,101 @@
+// The deploy / teardown / prune sequences. Every line is one step from its own module; the report model
+// collects what each step did for the outputs and the job summary.
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from './inputs/config.js';
+import type { RunReport } from './report/model.js';
+import { authenticate } from './auth/index.js';
+import { installIstioctl, installSamples } from './istioctl/install.js';
+import { Istioctl } from './istioctl/run.js';
+import { Kube } from './kube/client.js';
+import { ownership, runContextFromEnv } from './ownership.js';
+import { checkCluster } from './istio/preflight.js';
+import { ensureIstio } from './istio/apply.js';
+import { deployBookinfo, applyBookinfoGateway, analyzeNamespace } from './bookinfo/deploy.js';
+import { applyRouting } from './routing/apply.js';
+import { resolveGateway } from './gateway/resolve.js';
+import { verify } from './verify/run.js';
+import { setOutputs } from './report/outputs.js';
+import { teardownPreview, prunePreviews } from './lifecycle/previews.js';
+
+async function connect(config: Config, report: RunReport) {
+  const creds = await report.steps.run('Authenticate', async (note) => {
+    const c = await authenticate(config.auth, { runnerTemp: process.env.RUNNER_TEMP ?? '' });
+    note(`${c.source} → ${c.server}`);
+    return c;
+  });
+  const kube = await Kube.connect({ kubeconfigPath: creds.kubeconfigPath, context: creds.context });
+  return { creds, kube };
+}
+
+export async function deploy(config: Config, report: RunReport): Promise<void> {
+  const { creds, kube } = await connect(config, report);
+  const deadline = Date.now() + config.waitTimeoutMs;
+  const remaining = () => Math.max(1000, deadline - Date.now());
+
+  const tool = await report.steps.run('Fetch istioctl', async (note) => {
+    const t = await installIstioctl({
+      versionSpec: config.istio.versionSpec,
+      downloadUrl: config.istio.downloadUrl,
+      githubToken: config.lifecycle.githubToken
+    });
+    note(`istioctl ${t.version} (${t.cacheHit ? 'tool cache hit' : 'downloaded and verified'})`);
+    return t;
+  });
+  const istioctl = new Istioctl(tool.binary, { kubeconfig: creds.kubeconfigPath, context: creds.context, secrets: config.secrets });
+  report.istio = { version: tool.version, istioctlPath: tool.binary, cacheHit: tool.cacheHit, action: 'pending', reason: '' };
+
+  const cluster = await report.steps.run('Preflight', () => checkCluster(kube, config, tool.version, report));
+  report.cluster = { server: creds.server, kubeVersion: cluster.kubeVersion, serverless: cluster.serverless, source: creds.source };
+
+  await report.steps.run('Install Istio', () =>
+    ensureIstio({ kube, istioctl, config, version: tool.version, extraSets: cluster.fixes, timeoutMs: remaining(), report })
+  );
+
+  const own = ownership(config.lifecycle.previewId, runContextFromEnv(process.env));
+  const samples = config.bookinfo || config.gateway || config.routing.variant !== 'none'
+    ? await report.steps.run('Fetch samples', () =>
+        installSamples({ version: tool.version, downloadUrl: config.istio.downloadUrl, githubToken: config.lifecycle.githubToken })
+      )
+    : undefined;
+  const readSample = (rel: string) => readFile(join(samples ?? '', rel), 'utf8');
+
+  if (config.bookinfo) {
+    await report.steps.run('Deploy Bookinfo', () =>
+      deployBookinfo({ kube, config, ownership: own, readSample, timeoutMs: remaining(), report })
+    );
+  } else report.steps.skip('Deploy Bookinfo', 'bookinfo: false');
+
+  if (config.gateway) {
+    await report.steps.run('Apply Bookinfo gateway', () => applyBookinfoGateway({ kube, config, ownership: own, readSample, report }));
+  }
+  if (config.bookinfo) {
+    await report.steps.run(`Apply routing (${config.routing.variant})`, () =>
+      applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report })
+    );
+    await report.steps.run('istioctl analyze', () => analyzeNamespace({ istioctl, config, report }));
+  }
+
+  if (config.gateway) {
+    report.gateway = await report.steps.run('Find gateway address', () =>
+      resolveGateway({ kube, serverless: cluster.serverless, timeoutMs: remaining(), hosts: config.gatewayHosts, dryRun: config.lifecycle.dryRun })
+    );
+  }
+
+  if (!config.lifecycle.dryRun && report.gateway && config.bookinfo && (config.verify.smokeTest || config.verify.verifyRouting)) {
+    await report.steps.run('Verify', () => verify({ config, report }));
+  }
+  setOutputs(config, report);
+  if (config.lifecycle.dryRun) core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
+}
+
+export async function teardown(config: Config, report: RunReport): Promise<void> {
+  const { kube } = await connect(config, report);
+  await report.steps.run(`Tear down ${config.namespace}`, () => teardownPreview({ kube, config, report }));
+}
+
+export async function prune(config: Config, report: RunReport): Promise<void> {
+  const { kube } = await connect(config, report);
+  await report.steps.run('Prune old previews', () => prunePreviews({ kube, config, report }));
+}

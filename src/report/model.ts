@@ -1,0 +1,36 @@
+// One model of what the run did. Steps fill it in as they go; the job summary, the outputs and the PR
+// comment are rendered from it (never by asking the cluster again).
+import type { GatewayEndpoint } from '../gateway/address.js';
+import type { Expectation } from '../routing/types.js';
+import { StepLog } from './steps.js';
+
+export interface ComponentRow {
+  namespace: string;
+  name: string;
+  ready: number;
+  desired: number;
+  image: string;
+}
+
+export interface RunReport {
+  steps: StepLog;
+  mode: string;
+  dryRun: boolean;
+  cluster?: { server: string; kubeVersion: string; serverless: boolean; source: string };
+  istio?: { version: string; istioctlPath: string; cacheHit: boolean; action: string; reason: string };
+  compatibility?: string;
+  namespace?: string;
+  components: ComponentRow[];
+  gateway?: GatewayEndpoint & { hostHeader?: string };
+  routing?: { variant: string; description: string; expectation?: Expectation; applied: string[]; deleted: string[] };
+  analyze: string[];
+  verification?: unknown;
+  smokeStatus?: string;
+  /** Human-readable lines of what a dry run would do. */
+  plan: string[];
+  warnings: string[];
+}
+
+export function newReport(mode: string, dryRun: boolean): RunReport {
+  return { steps: new StepLog(), mode, dryRun, components: [], analyze: [], plan: [], warnings: [] };
+}

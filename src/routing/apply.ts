@@ -1,0 +1,147 @@
+// Thin part of the routing step: read the sample files the plan needs, plan, let the API server
+// validate everything with a dry run, apply destination rules before virtual services, then delete
+// what the previous variant had and this one does not (virtual services before their rules).
+
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { ActionError, messageOf } from '../errors.js';
+import type { Config } from '../inputs/config.js';
+import type { Kube } from '../kube/client.js';
+import { describeRef, type ObjectRef } from '../kube/objects.js';
+import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, type Ownership } from '../ownership.js';
+import type { RunReport } from '../report/model.js';
+import {
+  networkingApiVersion,
+  planRouting,
+  requiredSampleFiles,
+  ROUTING_COMPONENT,
+  staleObjects
+} from './plan.js';
+import { CUSTOM_VARIANTS } from './variants.js';
+
+const NETWORKING_DIR = 'samples/bookinfo/networking';
+
+export interface ApplyRoutingArgs {
+  kube: Kube;
+  config: Config;
+  ownership: Ownership;
+  /** Reads a file of the release archive, e.g. samples/bookinfo/networking/x.yaml. */
+  readSample: (relativePath: string) => Promise<string>;
+  istioVersion: string;
+  report: RunReport;
+}
+
+/** What an earlier run applied for routing in this namespace (found by our labels). */
+async function previousObjects(kube: Kube, apiVersion: string, namespace: string): Promise<ObjectRef[]> {
+  const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${ROUTING_COMPONENT}`;
+  const refs: ObjectRef[] = [];
+  for (const kind of ['VirtualService', 'DestinationRule']) {
+    try {
+      const items = await kube.list(apiVersion, kind, { namespace, labelSelector });
+      refs.push(
+        ...items.map((o) => ({
+          apiVersion: o.apiVersion ?? apiVersion,
+          kind,
+          namespace,
+          name: o.metadata.name
+        }))
+      );
+    } catch (err) {
+      // Before Istio's CRDs exist (a dry run on a fresh cluster) there is nothing to replace.
+      core.debug(`listing ${kind}: ${messageOf(err)}`);
+    }
+  }
+  return refs;
+}
+
+export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
+  const { kube, config, ownership, readSample, istioVersion, report } = args;
+  const routing = config.routing;
+  const dryRun = config.lifecycle.dryRun;
+  const apiVersion = networkingApiVersion(istioVersion);
+
+  const samples: Record<string, string> = {};
+  for (const file of requiredSampleFiles(routing)) {
+    // A missing file is reported by the plan, naming the variant that needs it.
+    const text = await readSample(`${NETWORKING_DIR}/${file}`).catch(() => undefined);
+    if (text !== undefined) samples[file] = text;
+  }
+  let userFile: { path: string; content: string } | undefined;
+  if (routing.variant === CUSTOM_VARIANTS.file && routing.file) {
+    const path = routing.file;
+    const content = await readFile(path, 'utf8').catch((err: unknown) => {
+      throw new ActionError(`Cannot read routing-file ${path}.`, {
+        details: [messageOf(err)],
+        hint: 'Check out the repository (actions/checkout) before this step, and give the path relative to the workspace.'
+      });
+    });
+    userFile = { path, content };
+  }
+
+  const plan = planRouting(routing, {
+    samples,
+    apiVersion,
+    namespace: config.namespace,
+    gatewayHosts: config.gatewayHosts,
+    labels: ownership.labels,
+    annotations: ownership.annotations,
+    userFile
+  });
+  for (const line of plan.describe) core.info(line);
+
+  // The API server (and Istio's validating webhook, when installed) checks every object first, so a
+  // bad routing-file changes nothing.
+  try {
+    if (plan.objects.length > 0) await kube.apply(plan.objects, { dryRun: true });
+  } catch (err) {
+    throw new ActionError(
+      `The cluster rejected the routing objects of "${routing.variant}"; nothing was applied.`,
+      {
+        details: [messageOf(err)],
+        hint:
+          routing.variant === CUSTOM_VARIANTS.file
+            ? 'Fix routing-file so it passes `kubectl apply --dry-run=server`.'
+            : undefined,
+        cause: err
+      }
+    );
+  }
+
+  const previous = await previousObjects(kube, apiVersion, config.namespace);
+  // Virtual services go before the rules whose subsets they might use.
+  const stale = staleObjects(previous, plan).sort((a, b) =>
+    a.kind === b.kind ? 0 : a.kind === 'VirtualService' ? -1 : 1
+  );
+  const applied: string[] = [];
+  const deleted: string[] = [];
+
+  if (dryRun) {
+    report.plan.push(
+      ...plan.describe.slice(1).map((l) => `${l} would be applied`),
+      ...stale.map((r) => `${describeRef(r)} would be deleted`)
+    );
+  } else {
+    const rules = plan.objects.filter((o) => o.kind === 'DestinationRule');
+    const rest = plan.objects.filter((o) => o.kind !== 'DestinationRule');
+    for (const batch of [rules, rest]) {
+      if (batch.length === 0) continue;
+      for (const outcome of await kube.apply(batch)) {
+        const line = `${describeRef(outcome.ref)} ${outcome.action}`;
+        core.info(line);
+        applied.push(line);
+      }
+    }
+    for (const ref of stale) {
+      await kube.delete(ref);
+      core.info(`${describeRef(ref)} deleted (not part of "${routing.variant}")`);
+      deleted.push(describeRef(ref));
+    }
+  }
+  report.routing = {
+    variant: routing.variant,
+    description: plan.describe[0] ?? routing.variant,
+    ...(plan.expect ? { expectation: plan.expect } : {}),
+    applied,
+    deleted
+  };
+}

@@ -1,0 +1,355 @@
+// Pure planning of the routing step: RoutingConfig + the release's sample files → the exact objects
+// to apply (destination rules first), what visitors should then see, and a readable description.
+// Nothing here talks to the cluster; apply.ts executes the plan.
+
+import { loadAll } from 'js-yaml';
+import { ActionError, InputError, type InputProblem } from '../errors.js';
+import type { RoutingConfig } from '../inputs/config.js';
+import { COMPONENT_LABEL } from '../ownership.js';
+import { expectationFromObjects, shortHost } from './expect.js';
+import { userVirtualService, weightedVirtualService, type SubsetWeight } from './generate.js';
+import { CUSTOM_VARIANTS, findVariant, suggestVariant, variantNames } from './variants.js';
+import type { Expectation, KubeObject, ObjectRef } from './types.js';
+
+export const NETWORKING_GROUP = 'networking.istio.io';
+export const ROUTING_COMPONENT = 'routing';
+export const VARIANT_ANNOTATION = 'ask-istio.dev/routing-variant';
+
+const DR_FILE = 'destination-rule-all.yaml';
+const DR_MTLS_FILE = 'destination-rule-all-mtls.yaml';
+
+/** networking.istio.io/v1 is served from Istio 1.22; older control planes only know v1alpha3/v1beta1. */
+export function networkingApiVersion(istioVersion: string): string {
+  const m = /^v?(\d+)\.(\d+)/.exec(istioVersion);
+  if (!m)
+    throw new ActionError(`Cannot tell the networking API version from Istio version "${istioVersion}".`);
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 1 || minor >= 22 ? `${NETWORKING_GROUP}/v1` : `${NETWORKING_GROUP}/v1alpha3`;
+}
+
+export interface PlanContext {
+  /** Sample files by name relative to samples/bookinfo/networking (see requiredSampleFiles). */
+  samples: Record<string, string>;
+  apiVersion: string;
+  namespace: string;
+  /** Hosts the ingress serves (input gateway-hosts, or the preview host). */
+  gatewayHosts: string[];
+  /** Ownership labels; the routing component label is added. */
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Contents of routing-file, read by the caller. */
+  userFile?: { path: string; content: string };
+}
+
+export interface RoutingPlan {
+  variant: string;
+  /** DestinationRules first, then VirtualServices, in apply order. */
+  objects: KubeObject[];
+  /** What visitors should see; null when the routes are too rich to predict (verification skips the split). */
+  expect: Expectation | null;
+  describe: string[];
+}
+
+function isCustom(variant: string): boolean {
+  return (Object.values(CUSTOM_VARIANTS) as string[]).includes(variant);
+}
+
+function unknownVariant(variant: string): InputError {
+  const suggestion = suggestVariant(variant);
+  return new InputError([
+    {
+      input: 'routing',
+      problem: `unknown variant "${variant}"${suggestion ? ` — did you mean "${suggestion}"?` : ''}; known: ${[
+        ...variantNames()
+      ].join(', ')} (or use routing-weights, routing-user or routing-file)`,
+      example: suggestion ?? 'reviews-50-v3'
+    }
+  ]);
+}
+
+/** The sample files the plan will read, so the caller can load exactly these from the release. */
+export function requiredSampleFiles(cfg: RoutingConfig): string[] {
+  const dr = cfg.mtls ? DR_MTLS_FILE : DR_FILE;
+  if (isCustom(cfg.variant)) return [dr];
+  const variant = findVariant(cfg.variant);
+  if (!variant) throw unknownVariant(cfg.variant);
+  return [...(variant.needsDestinationRules || cfg.mtls ? [dr] : []), ...variant.files];
+}
+
+function parseYaml(text: string, source: string): KubeObject[] {
+  let docs: unknown[];
+  try {
+    docs = loadAll(text);
+  } catch (err) {
+    throw new ActionError(`${source} is not valid YAML.`, { details: [(err as Error).message], cause: err });
+  }
+  const objects: KubeObject[] = [];
+  docs.forEach((doc, i) => {
+    if (doc === null || doc === undefined) return; // empty document between separators
+    const o = doc as Partial<KubeObject>;
+    if (
+      typeof doc !== 'object' ||
+      typeof o.apiVersion !== 'string' ||
+      typeof o.kind !== 'string' ||
+      typeof o.metadata?.name !== 'string'
+    ) {
+      throw new ActionError(
+        `${source}: document ${i + 1} is not a Kubernetes object (apiVersion, kind and metadata.name are required).`
+      );
+    }
+    objects.push(o as KubeObject);
+  });
+  return objects;
+}
+
+function sample(ctx: PlanContext, file: string, istioHint: string): KubeObject[] {
+  const text = ctx.samples[file];
+  if (text === undefined) {
+    throw new ActionError(
+      `The Istio release has no samples/bookinfo/networking/${file}, which ${istioHint} needs.`,
+      {
+        hint: 'Choose another routing variant or Istio version, or provide the routes yourself with routing-file.'
+      }
+    );
+  }
+  return parseYaml(text, `samples/bookinfo/networking/${file}`);
+}
+
+const groupOf = (apiVersion: string): string =>
+  apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+const keyOf = (o: { apiVersion: string; kind: string; name: string; namespace?: string }): string =>
+  `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+const label = (o: KubeObject): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/** Custom weights and/or user routing from the routing-* inputs. */
+function customObjects(cfg: RoutingConfig, apiVersion: string): KubeObject[] {
+  const problems: InputProblem[] = [];
+  const weights: SubsetWeight[] = cfg.weights ?? [];
+  if (weights.length > 0) {
+    const sum = weights.reduce((s, w) => s + w.weight, 0);
+    if (sum !== 100)
+      problems.push({
+        input: 'routing-weights',
+        problem: `weights add up to ${sum}, not 100`,
+        example: 'v1=70,v2=20,v3=10'
+      });
+    for (const w of weights) {
+      if (!Number.isInteger(w.weight) || w.weight < 0)
+        problems.push({
+          input: 'routing-weights',
+          problem: `weight of ${w.subset} must be a whole number ≥ 0, got ${w.weight}`
+        });
+    }
+    const seen = new Set<string>();
+    for (const w of weights) {
+      if (seen.has(w.subset))
+        problems.push({ input: 'routing-weights', problem: `subset ${w.subset} is listed twice` });
+      seen.add(w.subset);
+    }
+  }
+  if (cfg.variant === CUSTOM_VARIANTS.user && (!cfg.user || !cfg.userVersion)) {
+    problems.push({
+      input: cfg.user ? 'routing-user-version' : 'routing-user',
+      problem: 'routing-user and routing-user-version go together',
+      example: cfg.user ? 'v2' : 'jason'
+    });
+  }
+  if (cfg.variant === CUSTOM_VARIANTS.weights && weights.length === 0) {
+    problems.push({ input: 'routing-weights', problem: 'no weights given', example: 'v1=70,v2=20,v3=10' });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  const defaults = weights.length > 0 ? weights : [{ subset: 'v1', weight: 100 }];
+  if (cfg.user && cfg.userVersion) {
+    return [userVirtualService(apiVersion, cfg.service, cfg.user, cfg.userVersion, defaults)];
+  }
+  return [weightedVirtualService(apiVersion, cfg.service, defaults)];
+}
+
+const ALLOWED_FILE_KINDS = ['VirtualService', 'DestinationRule'];
+
+function userFileObjects(ctx: PlanContext): KubeObject[] {
+  if (!ctx.userFile)
+    throw new InputError([
+      { input: 'routing-file', problem: 'routing is "file" but no routing-file was read' }
+    ]);
+  const { path, content } = ctx.userFile;
+  const objects = parseYaml(content, path);
+  const problems: InputProblem[] = [];
+  if (objects.length === 0) problems.push({ input: 'routing-file', problem: `${path} contains no objects` });
+  for (const o of objects) {
+    if (groupOf(o.apiVersion) !== NETWORKING_GROUP || !ALLOWED_FILE_KINDS.includes(o.kind)) {
+      problems.push({
+        input: 'routing-file',
+        problem: `${path}: ${o.apiVersion} ${o.kind} ${o.metadata.name} is not allowed; only networking.istio.io VirtualService and DestinationRule`
+      });
+    }
+    if (o.metadata.namespace !== undefined && o.metadata.namespace !== ctx.namespace) {
+      problems.push({
+        input: 'routing-file',
+        problem: `${path}: ${o.kind} ${o.metadata.name} names namespace "${o.metadata.namespace}", but Bookinfo runs in "${ctx.namespace}" (leave metadata.namespace out)`
+      });
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return objects;
+}
+
+/** Every host+subset a VirtualService routes or mirrors to. */
+function subsetRefs(vs: KubeObject): Array<{ host: string; subset: string }> {
+  const refs: Array<{ host: string; subset: string }> = [];
+  const spec = (vs.spec ?? {}) as Record<string, unknown>;
+  for (const protocol of ['http', 'tcp', 'tls']) {
+    for (const route of (spec[protocol] as Array<Record<string, unknown>> | undefined) ?? []) {
+      const dests = [
+        ...((route.route as Array<Record<string, unknown>> | undefined) ?? []).map((r) => r.destination),
+        route.mirror
+      ];
+      for (const d of dests as Array<{ host?: unknown; subset?: unknown } | undefined>) {
+        if (d && typeof d.host === 'string' && typeof d.subset === 'string')
+          refs.push({ host: shortHost(d.host), subset: d.subset });
+      }
+    }
+  }
+  return refs;
+}
+
+function drHost(dr: KubeObject): string | undefined {
+  const host = (dr.spec as { host?: unknown } | undefined)?.host;
+  return typeof host === 'string' ? shortHost(host) : undefined;
+}
+
+function subsetsOf(dr: KubeObject): string[] {
+  const subsets = (dr.spec as { subsets?: Array<{ name?: unknown }> } | undefined)?.subsets ?? [];
+  return subsets.map((s) => s.name).filter((n): n is string => typeof n === 'string');
+}
+
+/** Weighted destinations must add up to 100, or Istio rejects the route. */
+function weightProblems(vs: KubeObject): string[] {
+  const out: string[] = [];
+  const http = (vs.spec as { http?: Array<{ route?: Array<{ weight?: unknown }> }> } | undefined)?.http ?? [];
+  http.forEach((route, i) => {
+    const dests = route.route ?? [];
+    if (dests.length < 2 && dests.every((d) => d.weight === undefined)) return;
+    const sum = dests.reduce((s, d) => s + (typeof d.weight === 'number' ? d.weight : 0), 0);
+    if (sum !== 100) out.push(`${label(vs)} http[${i}]: destination weights add up to ${sum}, not 100`);
+  });
+  return out;
+}
+
+function finalise(o: KubeObject, ctx: PlanContext, variant: string): KubeObject {
+  const copy = structuredClone(o);
+  if (groupOf(copy.apiVersion) === NETWORKING_GROUP) copy.apiVersion = ctx.apiVersion; // one served version for all
+  copy.metadata.namespace = ctx.namespace;
+  copy.metadata.labels = { ...copy.metadata.labels, ...ctx.labels, [COMPONENT_LABEL]: ROUTING_COMPONENT };
+  copy.metadata.annotations = {
+    ...copy.metadata.annotations,
+    ...ctx.annotations,
+    [VARIANT_ANNOTATION]: variant
+  };
+  // A wildcard route on the shared ingress would capture other previews' hosts; narrow it.
+  const spec = copy.spec as { gateways?: unknown[]; hosts?: unknown[] } | undefined;
+  const boundToGateway = (spec?.gateways ?? []).some((g) => g !== 'mesh');
+  const wildcard = spec?.hosts?.length === 1 && spec.hosts[0] === '*';
+  if (
+    copy.kind === 'VirtualService' &&
+    spec &&
+    boundToGateway &&
+    wildcard &&
+    ctx.gatewayHosts.length > 0 &&
+    !ctx.gatewayHosts.includes('*')
+  ) {
+    spec.hosts = [...ctx.gatewayHosts];
+  }
+  return copy;
+}
+
+export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
+  const variant = findVariant(cfg.variant);
+  if (!variant && !isCustom(cfg.variant)) throw unknownVariant(cfg.variant);
+  const what = variant ? `routing variant "${variant.name}"` : `routing "${cfg.variant}"`;
+  const drFile = cfg.mtls ? DR_MTLS_FILE : DR_FILE;
+
+  let routes: KubeObject[];
+  if (variant)
+    routes = [
+      ...variant.files.flatMap((f) => sample(ctx, f, what)),
+      ...(variant.generate?.({ apiVersion: ctx.apiVersion }) ?? [])
+    ];
+  else if (cfg.variant === CUSTOM_VARIANTS.file) routes = userFileObjects(ctx);
+  else routes = customObjects(cfg, ctx.apiVersion);
+
+  const ownRules = routes.filter((o) => o.kind === 'DestinationRule');
+  const coveredHosts = new Set(ownRules.map(drHost));
+  const wantsRules =
+    cfg.mtls ||
+    (variant
+      ? variant.needsDestinationRules
+      : routes.some((o) => o.kind === 'VirtualService' && subsetRefs(o).length > 0));
+  // The release's rules define subsets v1/v2/v3 by the `version` label; the user's own rule for a host wins.
+  const sampleRules = wantsRules
+    ? sample(ctx, drFile, what).filter((dr) => !coveredHosts.has(drHost(dr)))
+    : [];
+
+  const rules = [...sampleRules, ...ownRules];
+  const others = routes.filter((o) => o.kind !== 'DestinationRule');
+  const objects = [...rules, ...others].map((o) => finalise(o, ctx, cfg.variant));
+
+  const problems: string[] = [];
+  const seen = new Map<string, KubeObject>();
+  for (const o of objects) {
+    const key = keyOf({ ...o.metadata, apiVersion: o.apiVersion, kind: o.kind });
+    if (seen.has(key)) problems.push(`${label(o)} is defined twice`);
+    seen.set(key, o);
+  }
+  const subsetsByHost = new Map<string, string[]>();
+  for (const dr of rules) {
+    const host = drHost(dr);
+    if (host) subsetsByHost.set(host, [...(subsetsByHost.get(host) ?? []), ...subsetsOf(dr)]);
+  }
+  for (const vs of objects.filter((o) => o.kind === 'VirtualService')) {
+    problems.push(...weightProblems(vs));
+    for (const ref of subsetRefs(vs)) {
+      const known = subsetsByHost.get(ref.host);
+      if (!known?.includes(ref.subset)) {
+        problems.push(
+          `${label(vs)} routes to subset ${ref.subset} of ${ref.host}, but ${known ? `its DestinationRule only defines ${known.join(', ') || 'no subsets'}` : 'no DestinationRule defines subsets for it'}`
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new ActionError(`The ${what} is inconsistent; nothing was applied.`, {
+      details: [...new Set(problems)],
+      hint: 'Route only to subsets the destination rules define (Bookinfo: reviews v1, v2, v3) and make weights add up to 100.'
+    });
+  }
+
+  const expect = variant ? variant.expect : expectationFromObjects(objects);
+  const describe = [
+    variant
+      ? `${variant.name}: ${variant.description}`
+      : `${cfg.variant}: ${cfg.variant === CUSTOM_VARIANTS.file ? ctx.userFile?.path : `custom routes for ${cfg.service}`}`,
+    ...objects.map((o) => {
+      const extra = o.kind === 'DestinationRule' ? ` (subsets ${subsetsOf(o).join(', ') || 'none'})` : '';
+      return `${o.apiVersion} ${label(o)}${extra}`;
+    })
+  ];
+  if (objects.length === 0) describe.push('no VirtualService or DestinationRule (default load balancing)');
+  return { variant: cfg.variant, objects, expect, describe };
+}
+
+export function refOf(o: KubeObject): ObjectRef {
+  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+}
+
+/**
+ * Objects a previous variant applied that the new plan no longer has: delete them so no stale
+ * VirtualService keeps routing. Compared by API group, kind, namespace and name — a served-version
+ * change (v1alpha3 → v1) is the same object.
+ */
+export function staleObjects(previous: ObjectRef[], plan: Pick<RoutingPlan, 'objects'>): ObjectRef[] {
+  const wanted = new Set(
+    plan.objects.map((o) => keyOf({ ...o.metadata, apiVersion: o.apiVersion, kind: o.kind }))
+  );
+  return previous.filter((ref) => !wanted.has(keyOf(ref)));
+}

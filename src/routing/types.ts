@@ -1,0 +1,45 @@
+// Shapes shared by the routing modules. KubeObject/ObjectRef mirror the kube layer's types
+// (src/kube/objects.ts); they are declared here structurally so the routing plan stays pure and
+// compiles on its own. Anything that satisfies these also satisfies the kube layer's types.
+
+export interface KubeMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: KubeMetadata;
+  [key: string]: unknown;
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * What a verified request can show about the reviews service. The productpage HTML tells the
+ * reviews version apart by its stars (v1 none, v2 black, v3 red); when a fault hides the stars the
+ * page shows an error message instead, which is an outcome of its own.
+ */
+export type Outcome = 'v1' | 'v2' | 'v3' | 'ratings-unavailable' | 'reviews-unavailable';
+
+export const OUTCOMES: readonly Outcome[] = ['v1', 'v2', 'v3', 'ratings-unavailable', 'reviews-unavailable'];
+
+/** Expected share of each outcome, in percent (sums to 100). Missing outcomes are expected never. */
+export type Distribution = Partial<Record<Outcome, number>>;
+
+/** Expected behaviour per identity: the anonymous visitor, and logged-in users by name. */
+export interface Expectation {
+  anonymous: Distribution;
+  users?: Record<string, Distribution>;
+  /** A fault the variant injects into ratings for the listed users. */
+  ratingsFault?: { fault: 'delay7s' | 'abort'; users: string[] };
+}

@@ -1,0 +1,77 @@
+// The verify step: smoke test through the gateway, then the routing split per identity against the
+// expectation the routing step recorded. Results go into the report (outputs + summary).
+
+import * as core from '@actions/core';
+import { ActionError } from '../errors.js';
+import type { Config } from '../inputs/config.js';
+import type { RunReport } from '../report/model.js';
+import { describeDistribution } from '../routing/docs.js';
+import { smokeTest, verifyRouting } from './http.js';
+
+const SMOKE_BUDGET_MS = 180_000;
+
+export async function verify(args: {
+  config: Config;
+  report: RunReport;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const { config, report, signal } = args;
+  const gateway = report.gateway;
+  if (!gateway) throw new ActionError('Cannot verify: the ingress gateway address is unknown.');
+  const { url, hostHeader } = gateway;
+
+  if (config.verify.smokeTest) {
+    const smoke = await smokeTest(url, {
+      hostHeader,
+      budgetMs: Math.min(config.waitTimeoutMs, SMOKE_BUDGET_MS),
+      signal
+    });
+    if (!smoke.ok) {
+      report.smokeStatus = `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`;
+      throw new ActionError(
+        `GET ${url}/productpage did not return the Bookinfo page within ${Math.round(smoke.elapsedMs / 1000)} s.`,
+        {
+          details: [
+            `last answer: ${smoke.lastProblem ?? 'none'}`,
+            ...(hostHeader ? [`Host: ${hostHeader}`] : [])
+          ],
+          hint: 'Check the istio-ingressgateway pods and the bookinfo Gateway/VirtualService (istioctl analyze), and that the runner can reach the load balancer.'
+        }
+      );
+    }
+    report.smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
+    core.info(`Smoke test: ${report.smokeStatus}`);
+  }
+
+  if (!config.verify.verifyRouting) return;
+  const expectation = report.routing?.expectation;
+  if (!expectation) {
+    core.info('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
+    return;
+  }
+  const result = await verifyRouting(url, expectation, {
+    requests: config.verify.requests,
+    hostHeader,
+    concurrency: 4,
+    signal
+  });
+  report.verification = result;
+  for (const id of result.identities) {
+    core.info(
+      `${id.identity}: expected ${describeDistribution(id.expected)}; observed ${JSON.stringify(id.observed)}; p = ${id.pValue.toPrecision(3)}; ${id.pass ? 'pass' : `FAIL — ${id.reason ?? ''}`}`
+    );
+  }
+  if (!result.pass) {
+    const failed = result.identities.filter((i) => !i.pass);
+    throw new ActionError(
+      `The traffic split does not match routing "${report.routing?.variant ?? config.routing.variant}".`,
+      {
+        details: failed.map(
+          (i) =>
+            `${i.identity}: expected ${describeDistribution(i.expected)}, observed ${JSON.stringify(i.observed)} — ${i.reason ?? ''}${i.errors.length ? ` (e.g. ${i.errors[0]})` : ''}`
+        ),
+        hint: 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
+      }
+    );
+  }
+}

@@ -1,0 +1,258 @@
+// The cluster simulator: everything a real ASK cluster does that has no binary here — the node
+// (virtual-kubelet), the cloud load balancer, Istio's sidecar injector and ingress gateway data
+// plane, and the Bookinfo pods' answers. It talks to the real apiserver with list+watch only.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server as NetServer, Socket } from 'node:net';
+import {
+  KubeConfig,
+  type V1ConfigMap,
+  type V1CustomResourceDefinition,
+  type V1Deployment,
+  type V1Namespace,
+  type V1Pod,
+  type V1Service
+} from '@kubernetes/client-node';
+import { AddressPlan } from './addresses.js';
+import {
+  BEHAVIOUR_CONFIGMAP,
+  parseLb,
+  parseRules,
+  SIM_NAMESPACE,
+  type LbBehaviour,
+  type PodRule
+} from './behaviour.js';
+import { startEgressProxy } from './egress.js';
+import { closeServer, GATEWAY_NAMESPACE, GATEWAY_SERVICE, IngressGateway, readBody } from './gateway.js';
+import { apiErrorText, apisFor, isConflict, startInformer, type Cache } from './informers.js';
+import { startInjector } from './injector.js';
+import { IstioConfig } from './istioConfig.js';
+import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
+import { CloudLoadBalancer } from './loadBalancer.js';
+import { isReady, Mesh } from './mesh.js';
+
+export { writeEgressSelectorConfig, type EgressFiles } from './egress.js';
+export { SIM_NAMESPACE, BEHAVIOUR_CONFIGMAP, BEHAVIOUR_ANNOTATION } from './behaviour.js';
+export { INJECTOR_CONFIGMAP } from './injector.js';
+export { signSession, readSession, templateOf } from './bookinfo.js';
+
+export interface SimulatorOptions {
+  kubeconfigPath: string;
+  nodes?: NodeMode;
+  log?: (line: string) => void;
+  /**
+   * The unix socket named in the apiserver's egress selector config (writeEgressSelectorConfig).
+   * With it, pod IPs are 10.88.x and the apiserver's service proxy reaches the pods through the
+   * simulator; without it, pod IPs are loopback and Endpoints stay empty (1.20 refuses 127/8).
+   */
+  egressSocketPath?: string;
+}
+
+export interface Simulator {
+  stop(): Promise<void>;
+  injectorUrl: string;
+  injectorCaBundle: string;
+  /** "ip:port" addresses the ingress gateway emulator currently listens on. */
+  gatewayAddresses(): string[];
+  nodeNames: string[];
+  podNetwork: 'egress' | 'loopback';
+}
+
+const BOOKINFO_PORT = 9080;
+
+export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
+  const log = opts.log ?? (() => undefined);
+  const kc = new KubeConfig();
+  kc.loadFromFile(opts.kubeconfigPath);
+  const apis = apisFor(kc);
+  const plan = new AddressPlan(opts.egressSocketPath ? 'egress' : 'loopback');
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stoppers.reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log(`simulator stop: ${(err as Error).message}`);
+      }
+    }
+    stoppers.length = 0;
+  };
+
+  try {
+    try {
+      await apis.core.createNamespace({ body: { metadata: { name: SIM_NAMESPACE } } });
+    } catch (err) {
+      if (!isConflict(err))
+        throw new Error(`creating namespace ${SIM_NAMESPACE}: ${apiErrorText(err)}`, { cause: err });
+    }
+
+    // Behaviour config first, so the first pods already see the rules.
+    let rules: PodRule[] = [];
+    let lbConfig: Record<string, LbBehaviour> = {};
+    let kubelet: Kubelet | undefined;
+    let lb: CloudLoadBalancer | undefined;
+    let pods: Cache<V1Pod> | undefined;
+    let services: Cache<V1Service> | undefined;
+    const onBehaviour = (cm: V1ConfigMap, verb: 'add' | 'update' | 'delete'): void => {
+      if (cm.metadata?.name !== BEHAVIOUR_CONFIGMAP) return;
+      try {
+        rules = verb === 'delete' ? [] : parseRules(cm.data?.['rules.json']);
+        lbConfig = verb === 'delete' ? {} : parseLb(cm.data?.['lb.json']);
+      } catch (err) {
+        log(
+          `ConfigMap ${SIM_NAMESPACE}/${BEHAVIOUR_CONFIGMAP} is invalid, keeping the previous behaviour: ${(err as Error).message}`
+        );
+        return;
+      }
+      if (pods && kubelet) kubelet.reapplyRules(pods.list());
+      if (services && lb) lb.reconsider(services.list());
+    };
+    const configMaps = await startInformer<V1ConfigMap>(
+      kc,
+      `/api/v1/namespaces/${SIM_NAMESPACE}/configmaps`,
+      () => apis.core.listNamespacedConfigMap({ namespace: SIM_NAMESPACE }),
+      log,
+      onBehaviour
+    );
+    stoppers.push(() => configMaps.stop());
+
+    const namespaces = await startInformer<V1Namespace>(
+      kc,
+      '/api/v1/namespaces',
+      () => apis.core.listNamespace(),
+      log
+    );
+    stoppers.push(() => namespaces.stop());
+    const istiod = await startInformer<V1Deployment>(
+      kc,
+      `/apis/apps/v1/namespaces/${GATEWAY_NAMESPACE}/deployments`,
+      () => apis.apps.listNamespacedDeployment({ namespace: GATEWAY_NAMESPACE }),
+      log
+    );
+    stoppers.push(() => istiod.stop());
+
+    const injector = await startInjector(
+      apis,
+      {
+        namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels,
+        proxyImage: () => {
+          const image =
+            istiod.get('istiod')?.spec?.template.spec?.containers.find((c) => c.name === 'discovery')
+              ?.image ?? istiod.get('istiod')?.spec?.template.spec?.containers[0]?.image;
+          return image?.replace(/\/pilot:/, '/proxyv2:');
+        }
+      },
+      log
+    );
+    stoppers.push(() => closeServer(injector.server as unknown as HttpServer));
+
+    const nodes = nodeObjects(opts.nodes ?? 'virtual-kubelet', plan);
+    kubelet = new Kubelet(apis, nodes, plan, () => rules, log);
+    await kubelet.registerNodes();
+    const theKubelet = kubelet;
+    stoppers.push(() => theKubelet.stop());
+
+    const istio = new IstioConfig(kc, apis, log);
+    stoppers.push(() => istio.stop());
+    const crds = await startInformer<V1CustomResourceDefinition>(
+      kc,
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      () => apis.ext.listCustomResourceDefinition(),
+      log,
+      (crd, verb) => istio.onCrd(crd, verb)
+    );
+    stoppers.push(() => crds.stop());
+
+    lb = new CloudLoadBalancer(apis, plan, () => lbConfig, log);
+    const theLb = lb;
+    stoppers.push(() => theLb.stop());
+
+    let gateway: IngressGateway | undefined;
+    services = await startInformer<V1Service>(
+      kc,
+      '/api/v1/services',
+      () => apis.core.listServiceForAllNamespaces(),
+      log,
+      (svc, verb) => {
+        theLb.onService(svc, verb);
+        if (svc.metadata?.namespace === GATEWAY_NAMESPACE && svc.metadata.name === GATEWAY_SERVICE)
+          void gateway?.reconcile();
+      }
+    );
+    stoppers.push(() => services?.stop());
+    pods = await startInformer<V1Pod>(
+      kc,
+      '/api/v1/pods',
+      () => apis.core.listPodForAllNamespaces(),
+      log,
+      (pod, verb) => theKubelet.onPod(pod, verb)
+    );
+    stoppers.push(() => pods?.stop());
+    for (const pod of pods.list()) theKubelet.onPod(pod, 'add');
+    for (const svc of services.list()) theLb.onService(svc, 'add');
+
+    const mesh = new Mesh(pods, services, istio);
+    const nodeIps = nodes.flatMap(
+      (n) => n.status?.addresses?.filter((a) => a.type === 'InternalIP').map((a) => a.address) ?? []
+    );
+    gateway = new IngressGateway(services, pods, istio, mesh, () => nodeIps, log);
+    const theGateway = gateway;
+    stoppers.push(() => theGateway.stop());
+    await gateway.reconcile();
+
+    if (opts.egressSocketPath) {
+      // The pods' port 9080, reachable only through the apiserver's egress proxy.
+      const podPods = pods;
+      const podServer: HttpServer = createHttpServer((req, res) => {
+        const pod = podBySocket.get(req.socket);
+        if (!pod) return void res.writeHead(503).end('pod gone');
+        void readBody(req).then(async (body) => {
+          const headers: Record<string, string | undefined> = {};
+          for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          try {
+            const out = await mesh.callPod(pod, {
+              method: req.method ?? 'GET',
+              path: req.url ?? '/',
+              headers,
+              body
+            });
+            res.writeHead(out.status, out.headers).end(out.body);
+          } catch (err) {
+            res.writeHead(500).end((err as Error).message);
+          }
+        });
+      });
+      const podBySocket = new WeakMap<Socket, V1Pod>();
+      const proxy: NetServer = await startEgressProxy(
+        opts.egressSocketPath,
+        (host, port) => {
+          const pod = podPods.list().find((p) => p.status?.podIP === host && isReady(p));
+          if (
+            !pod ||
+            port !== BOOKINFO_PORT ||
+            !['productpage', 'details', 'reviews', 'ratings'].includes(pod.metadata?.labels?.app ?? '')
+          )
+            return undefined;
+          return (socket) => {
+            podBySocket.set(socket, pod);
+            podServer.emit('connection', socket);
+          };
+        },
+        log
+      );
+      stoppers.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+      stoppers.push(() => podServer.closeAllConnections());
+    }
+
+    return {
+      stop,
+      injectorUrl: injector.url,
+      injectorCaBundle: injector.caBundle,
+      gatewayAddresses: () => theGateway.addresses(),
+      nodeNames: nodes.map((n) => n.metadata?.name ?? ''),
+      podNetwork: plan.podNetwork
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

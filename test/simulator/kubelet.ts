@@ -1,0 +1,578 @@
+// Plays the node side: registers Node objects, binds pending pods (the cluster has no scheduler),
+// runs each bound pod's lifecycle as status updates with kubelet-like Events, injects faults, and
+// finishes graceful deletions so namespaces can terminate.
+import { randomBytes, createHash } from 'node:crypto';
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type V1ContainerStatus,
+  type V1Node,
+  type V1Pod,
+  type V1PodStatus
+} from '@kubernetes/client-node';
+import { apiErrorText, isConflict, isNotFound, type Apis, type Cache } from './informers.js';
+import { behaviourFor, DEFAULT_START_DELAY_MS, type PodBehaviour, type PodRule } from './behaviour.js';
+import type { AddressPlan } from './addresses.js';
+
+export type NodeMode = 'virtual-kubelet' | 'real';
+
+interface PodState {
+  uid: string;
+  namespace: string;
+  name: string;
+  node: string;
+  ip?: string;
+  timers: Set<NodeJS.Timeout>;
+  restarts: number;
+  startedAt?: string;
+  deleting?: boolean;
+}
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const CRASH_INTERVAL_MS = 1000;
+const FLAP_INTERVAL_MS = 1500;
+const PULL_RETRY_MS = 1500;
+
+export function nodeObjects(mode: NodeMode, plan: AddressPlan): V1Node[] {
+  const base = (name: string, ip: string, labels: Record<string, string>, virtual: boolean): V1Node => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        ...labels
+      }
+    },
+    spec: virtual
+      ? { taints: [{ key: 'virtual-kubelet.io/provider', value: 'alibabacloud', effect: 'NoSchedule' }] }
+      : {},
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: new Date(),
+          lastTransitionTime: new Date()
+        }
+      ],
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: name }
+      ],
+      capacity: {
+        cpu: virtual ? '1000' : '4',
+        memory: virtual ? '6Ti' : '16Gi',
+        pods: virtual ? '20k' : '110'
+      },
+      allocatable: {
+        cpu: virtual ? '1000' : '4',
+        memory: virtual ? '6Ti' : '16Gi',
+        pods: virtual ? '20k' : '110'
+      },
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: '',
+        containerRuntimeVersion: virtual ? 'eci://1.0' : 'containerd://1.4.4',
+        kernelVersion: '',
+        kubeProxyVersion: 'v1.20.2',
+        kubeletVersion: virtual ? 'v1.20.2-vk' : 'v1.20.2',
+        machineID: '',
+        operatingSystem: 'linux',
+        osImage: virtual ? 'Alibaba Cloud ECI' : 'Alibaba Cloud Linux',
+        systemUUID: ''
+      }
+    }
+  });
+  if (mode === 'virtual-kubelet') {
+    return [
+      base(
+        'virtual-kubelet-cn-hangzhou-k',
+        plan.nodeIp(0),
+        { type: 'virtual-kubelet', 'alibabacloud.com/virtual-node': 'true', 'kubernetes.io/role': 'agent' },
+        true
+      )
+    ];
+  }
+  return [0, 1].map((i) =>
+    base(`cn-hangzhou.worker-${i + 1}`, plan.nodeIp(i), { 'node-role.kubernetes.io/worker': '' }, false)
+  );
+}
+
+export class Kubelet {
+  private readonly pods = new Map<string, PodState>();
+  private readonly binding = new Set<string>();
+  private readonly nodeNames: string[];
+  private nextNode = 0;
+  private stopped = false;
+
+  private readonly apis: Apis;
+  private readonly nodes: V1Node[];
+  private readonly plan: AddressPlan;
+  private readonly rules: () => readonly PodRule[];
+  private readonly log: (l: string) => void;
+
+  constructor(
+    apis: Apis,
+    nodes: V1Node[],
+    plan: AddressPlan,
+    rules: () => readonly PodRule[],
+    log: (l: string) => void
+  ) {
+    this.apis = apis;
+    this.nodes = nodes;
+    this.plan = plan;
+    this.rules = rules;
+    this.log = log;
+
+    this.nodeNames = nodes.map((n) => n.metadata?.name ?? '');
+  }
+
+  nodeIp(nodeName: string): string | undefined {
+    return this.nodes
+      .find((n) => n.metadata?.name === nodeName)
+      ?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+  }
+
+  async registerNodes(): Promise<void> {
+    for (const node of this.nodes) {
+      const name = node.metadata?.name ?? '';
+      try {
+        await this.apis.core.createNode({ body: node });
+      } catch (err) {
+        if (!isConflict(err))
+          throw new Error(`registering Node ${name}: ${apiErrorText(err)}`, { cause: err });
+      }
+      // Node status is a subresource: set it explicitly (create may drop it, a re-run must refresh it).
+      await this.apis.core.patchNodeStatus({ name, body: { status: node.status } }, mergePatch);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const state of this.pods.values()) for (const t of state.timers) clearTimeout(t);
+    this.pods.clear();
+  }
+
+  /** Informer callback for every pod change. */
+  onPod(pod: V1Pod, verb: 'add' | 'update' | 'delete'): void {
+    if (this.stopped) return;
+    const uid = pod.metadata?.uid ?? '';
+    if (verb === 'delete') {
+      this.forget(uid);
+      return;
+    }
+    const nodeName = pod.spec?.nodeName;
+    if (pod.metadata?.deletionTimestamp) {
+      if (nodeName && this.nodeNames.includes(nodeName)) void this.finishDeletion(pod);
+      return;
+    }
+    if (!nodeName) {
+      void this.bind(pod);
+      return;
+    }
+    if (!this.nodeNames.includes(nodeName) || this.pods.has(uid)) return;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    this.startPod(pod, nodeName);
+  }
+
+  /** Re-evaluates running pods after the behaviour rules changed (e.g. a test switched a fault on). */
+  reapplyRules(all: readonly V1Pod[]): void {
+    for (const pod of all) {
+      const state = this.pods.get(pod.metadata?.uid ?? '');
+      if (!state || state.deleting || !state.ip) continue;
+      for (const t of state.timers) clearTimeout(t);
+      state.timers.clear();
+      this.run(pod, state, this.behaviourOf(pod));
+    }
+  }
+
+  private forget(uid: string): void {
+    const state = this.pods.get(uid);
+    if (!state) return;
+    for (const t of state.timers) clearTimeout(t);
+    this.pods.delete(uid);
+  }
+
+  private later(state: PodState, ms: number, fn: () => void | Promise<void>): void {
+    const t = setTimeout(() => {
+      state.timers.delete(t);
+      if (this.stopped || state.deleting) return;
+      Promise.resolve(fn()).catch((err: unknown) =>
+        this.log(`pod ${state.namespace}/${state.name}: ${apiErrorText(err)}`)
+      );
+    }, ms);
+    state.timers.add(t);
+  }
+
+  private async bind(pod: V1Pod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    if (this.binding.has(uid)) return;
+    this.binding.add(uid);
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const name = pod.metadata?.name ?? '';
+    const node = this.nodeNames[this.nextNode++ % this.nodeNames.length] ?? '';
+    try {
+      await this.apis.core.createNamespacedBinding({
+        namespace,
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: node }
+        }
+      });
+      await this.event(
+        pod,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${namespace}/${name} to ${node}`,
+        'default-scheduler'
+      );
+    } catch (err) {
+      // Conflict: someone bound it already. Not found: deleted meanwhile. Both are fine.
+      if (!isConflict(err) && !isNotFound(err))
+        this.log(`binding ${namespace}/${name}: ${apiErrorText(err)}`);
+    } finally {
+      this.binding.delete(uid);
+    }
+  }
+
+  private async finishDeletion(pod: V1Pod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const state = this.pods.get(uid);
+    if (state?.deleting) return;
+    if (state) {
+      state.deleting = true;
+      for (const t of state.timers) clearTimeout(t);
+    }
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const name = pod.metadata?.name ?? '';
+    try {
+      for (const c of pod.spec?.containers ?? [])
+        await this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      // The containers "stopped": confirm the deletion as the kubelet does, with grace period 0.
+      await this.apis.core.deleteNamespacedPod({
+        name,
+        namespace,
+        gracePeriodSeconds: 0,
+        body: { gracePeriodSeconds: 0, preconditions: { uid } }
+      });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err))
+        this.log(`deleting ${namespace}/${name}: ${apiErrorText(err)}`);
+    }
+  }
+
+  private behaviourOf(pod: V1Pod): PodBehaviour {
+    return behaviourFor(
+      {
+        namespace: pod.metadata?.namespace ?? '',
+        name: pod.metadata?.name ?? '',
+        labels: pod.metadata?.labels ?? {},
+        annotations: pod.metadata?.annotations ?? {}
+      },
+      this.rules(),
+      this.log
+    );
+  }
+
+  private startPod(pod: V1Pod, node: string): void {
+    const state: PodState = {
+      uid: pod.metadata?.uid ?? '',
+      namespace: pod.metadata?.namespace ?? 'default',
+      name: pod.metadata?.name ?? '',
+      node,
+      ip: pod.status?.podIP,
+      timers: new Set(),
+      restarts: 0
+    };
+    this.pods.set(state.uid, state);
+    const behaviour = this.behaviourOf(pod);
+    if (state.ip) {
+      // Adopted after a simulator restart or watch re-list: keep its address, re-assert its state.
+      this.run(pod, state, behaviour);
+      return;
+    }
+    this.later(state, 0, async () => {
+      await this.writeStatus(pod, state, {
+        phase: 'Pending',
+        conditions: [cond('PodScheduled', true)],
+        ...this.waitingAll(pod, 'ContainerCreating')
+      });
+      this.later(state, behaviour.startDelayMs ?? DEFAULT_START_DELAY_MS, () => {
+        state.ip = this.plan.podIp();
+        state.startedAt = new Date().toISOString();
+        this.run(pod, state, behaviour);
+      });
+    });
+  }
+
+  private run(pod: V1Pod, state: PodState, behaviour: PodBehaviour): void {
+    const fault = behaviour.fault ?? 'none';
+    const target = (pod.spec?.containers ?? []).find((c) => c.name !== 'istio-proxy')?.name ?? '';
+    if (fault === 'image-pull') {
+      void this.imagePullLoop(pod, state, target, 0);
+      return;
+    }
+    this.later(state, 0, async () => {
+      if (!state.startedAt) state.startedAt = new Date().toISOString();
+      for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+        await this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+        await this.event(pod, 'Normal', 'Created', `Created container ${c.name}`);
+        await this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+      }
+      if (fault === 'crashloop') return this.crashLoop(pod, state, target);
+      if (fault === 'never-ready') {
+        await this.writeRunning(pod, state, (name) => name !== target);
+        await this.event(
+          pod,
+          'Warning',
+          'Unhealthy',
+          'Readiness probe failed: HTTP probe failed with statuscode: 503'
+        );
+        return;
+      }
+      if (fault === 'flapping') return this.flap(pod, state, target, true);
+      await this.writeRunning(pod, state, () => true);
+    });
+  }
+
+  private async crashLoop(pod: V1Pod, state: PodState, target: string): Promise<void> {
+    state.restarts++;
+    await this.writeRunning(
+      pod,
+      state,
+      (name) => name !== target,
+      (s) => {
+        if (s.name !== target) return s;
+        return {
+          ...s,
+          ready: false,
+          started: false,
+          restartCount: state.restarts,
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${10 * state.restarts}s restarting failed container=${target} pod=${state.name}`
+            }
+          },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: new Date(Date.now() - 500),
+              finishedAt: new Date(),
+              containerID: s.containerID
+            }
+          }
+        };
+      }
+    );
+    await this.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    // Growing back-off like the kubelet's, capped low so tests see several restarts quickly.
+    this.later(state, CRASH_INTERVAL_MS * Math.min(state.restarts, 3), () =>
+      this.crashLoop(pod, state, target)
+    );
+  }
+
+  private async flap(pod: V1Pod, state: PodState, target: string, ready: boolean): Promise<void> {
+    await this.writeRunning(pod, state, (name) => ready || name !== target);
+    if (!ready)
+      await this.event(
+        pod,
+        'Warning',
+        'Unhealthy',
+        'Readiness probe failed: HTTP probe failed with statuscode: 503'
+      );
+    this.later(state, FLAP_INTERVAL_MS, () => this.flap(pod, state, target, !ready));
+  }
+
+  private async imagePullLoop(pod: V1Pod, state: PodState, target: string, round: number): Promise<void> {
+    const image = (pod.spec?.containers ?? []).find((c) => c.name === target)?.image ?? '';
+    const backoff = round % 2 === 1;
+    const reason = backoff ? 'ImagePullBackOff' : 'ErrImagePull';
+    const message = backoff
+      ? `Back-off pulling image "${image}"`
+      : `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`;
+    const waiting = this.waitingAll(pod, 'PodInitializing');
+    await this.writeStatus(pod, state, {
+      phase: 'Pending',
+      conditions: [
+        cond('PodScheduled', true),
+        cond('Initialized', true),
+        cond('ContainersReady', false, 'ContainersNotReady'),
+        cond('Ready', false, 'ContainersNotReady')
+      ],
+      initContainerStatuses: this.terminatedInits(pod),
+      containerStatuses: waiting.containerStatuses.map((s) =>
+        s.name === target ? { ...s, state: { waiting: { reason, message } } } : s
+      )
+    });
+    if (backoff) await this.event(pod, 'Normal', 'BackOff', message);
+    else {
+      await this.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+      await this.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
+      await this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+    }
+    this.later(state, PULL_RETRY_MS, () => this.imagePullLoop(pod, state, target, round + 1));
+  }
+
+  private waitingAll(
+    pod: V1Pod,
+    reason: string
+  ): { containerStatuses: V1ContainerStatus[]; initContainerStatuses?: V1ContainerStatus[] } {
+    const mk = (c: { name: string; image?: string }): V1ContainerStatus => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: '',
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason } }
+    });
+    const inits = pod.spec?.initContainers ?? [];
+    return {
+      containerStatuses: (pod.spec?.containers ?? []).map(mk),
+      ...(inits.length
+        ? {
+            initContainerStatuses: inits.map((c) => ({
+              ...mk(c),
+              state: { waiting: { reason: 'PodInitializing' } }
+            }))
+          }
+        : {})
+    };
+  }
+
+  private terminatedInits(pod: V1Pod): V1ContainerStatus[] | undefined {
+    const inits = pod.spec?.initContainers ?? [];
+    if (!inits.length) return undefined;
+    return inits.map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: imageId(c.image ?? ''),
+      containerID: containerId(this.podKey(pod), c.name),
+      ready: true,
+      restartCount: 0,
+      state: {
+        terminated: { exitCode: 0, reason: 'Completed', startedAt: new Date(), finishedAt: new Date() }
+      }
+    }));
+  }
+
+  private podKey(pod: V1Pod): string {
+    return pod.metadata?.uid ?? '';
+  }
+
+  private async writeRunning(
+    pod: V1Pod,
+    state: PodState,
+    ready: (container: string) => boolean,
+    tweak: (s: V1ContainerStatus) => V1ContainerStatus = (s) => s
+  ): Promise<void> {
+    const statuses = (pod.spec?.containers ?? []).map((c) =>
+      tweak({
+        name: c.name,
+        image: c.image ?? '',
+        imageID: imageId(c.image ?? ''),
+        containerID: containerId(this.podKey(pod), c.name),
+        ready: ready(c.name),
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date(state.startedAt ?? Date.now()) } }
+      })
+    );
+    const allReady = statuses.every((s) => s.ready);
+    await this.writeStatus(pod, state, {
+      phase: 'Running',
+      conditions: [
+        cond('PodScheduled', true),
+        cond('Initialized', true),
+        cond('ContainersReady', allReady, allReady ? undefined : 'ContainersNotReady'),
+        cond('Ready', allReady, allReady ? undefined : 'ContainersNotReady')
+      ],
+      initContainerStatuses: this.terminatedInits(pod),
+      containerStatuses: statuses
+    });
+  }
+
+  private async writeStatus(pod: V1Pod, state: PodState, status: V1PodStatus): Promise<void> {
+    const hostIP = this.nodeIp(state.node);
+    const full: V1PodStatus = {
+      ...status,
+      hostIP,
+      ...(state.ip ? { podIP: state.ip, podIPs: [{ ip: state.ip }] } : {}),
+      startTime: new Date(state.startedAt ?? pod.metadata?.creationTimestamp ?? Date.now()),
+      qosClass: pod.status?.qosClass ?? 'BestEffort'
+    };
+    try {
+      await this.apis.core.patchNamespacedPodStatus(
+        { name: state.name, namespace: state.namespace, body: { status: full } },
+        mergePatch
+      );
+    } catch (err) {
+      if (isNotFound(err)) this.forget(state.uid);
+      else throw err;
+    }
+  }
+
+  private async event(
+    pod: V1Pod,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component = 'kubelet'
+  ): Promise<void> {
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const name = pod.metadata?.name ?? '';
+    const now = new Date();
+    try {
+      await this.apis.core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { name: `${name}.${randomBytes(8).toString('hex')}`, namespace },
+          involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid: pod.metadata?.uid },
+          reason,
+          message,
+          type,
+          count: 1,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          source: { component, host: component === 'kubelet' ? pod.spec?.nodeName : undefined },
+          reportingComponent: component,
+          reportingInstance: component
+        }
+      });
+    } catch (err) {
+      // Events are best effort, as in the kubelet; a terminating namespace refuses them.
+      if (!isNotFound(err) && !/forbidden|terminat/i.test(apiErrorText(err)))
+        this.log(`event ${reason} for ${namespace}/${name}: ${apiErrorText(err)}`);
+    }
+  }
+}
+
+function cond(
+  type: string,
+  ok: boolean,
+  reason?: string
+): { type: string; status: string; reason?: string; lastTransitionTime: Date } {
+  return {
+    type,
+    status: ok ? 'True' : 'False',
+    ...(reason ? { reason } : {}),
+    lastTransitionTime: new Date()
+  };
+}
+
+function imageId(image: string): string {
+  return `${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`;
+}
+
+function containerId(podUid: string, name: string): string {
+  return `containerd://${createHash('sha256').update(`${podUid}/${name}`).digest('hex')}`;
+}

@@ -1,0 +1,168 @@
+// The data plane: who answers a call to a service. Sidecar-injected callers follow the mesh
+// VirtualServices (Envoy in the pod); callers without a sidecar get kube-proxy's round robin.
+// Only Ready pods receive traffic. Faults (delay/abort) really wait / really fail.
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { handleApp, type AppRequest, type AppResponse, type PodView } from './bookinfo.js';
+import {
+  pickWeighted,
+  resolveHost,
+  routeVirtualService,
+  subsetLabels,
+  type Destination,
+  type Fault,
+  type IstioConfig,
+  type RouteDecision
+} from './istioConfig.js';
+import type { Cache } from './informers.js';
+
+export const NO_HEALTHY_UPSTREAM = 'no healthy upstream';
+
+export class UpstreamError extends Error {
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export function isReady(pod: V1Pod): boolean {
+  return (
+    !pod.metadata?.deletionTimestamp &&
+    (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
+}
+
+export function hasSidecar(pod: V1Pod): boolean {
+  return (pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy');
+}
+
+export function podView(pod: V1Pod): PodView {
+  const labels = pod.metadata?.labels ?? {};
+  const app = labels.app ?? '';
+  const main =
+    (pod.spec?.containers ?? []).find((c) => c.name === app) ??
+    (pod.spec?.containers ?? []).find((c) => c.name !== 'istio-proxy');
+  return {
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    app,
+    version: labels.version ?? '',
+    image: main?.image ?? ''
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class Mesh {
+  private readonly roundRobin = new Map<string, number>();
+
+  private readonly pods: Cache<V1Pod>;
+  private readonly services: Cache<V1Service>;
+  private readonly istio: IstioConfig;
+
+  constructor(pods: Cache<V1Pod>, services: Cache<V1Service>, istio: IstioConfig) {
+    this.pods = pods;
+    this.services = services;
+    this.istio = istio;
+  }
+
+  /** Ready pods behind a Service, optionally narrowed by subset labels. */
+  readyPods(namespace: string, service: string, extraLabels: Record<string, string> = {}): V1Pod[] {
+    const svc = this.services.get(service, namespace);
+    const selector = svc?.spec?.selector;
+    if (!selector) return [];
+    const want = { ...selector, ...extraLabels };
+    return this.pods
+      .list(namespace)
+      .filter((p) => isReady(p) && Object.entries(want).every(([k, v]) => p.metadata?.labels?.[k] === v))
+      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+
+  /** The mesh route for a service call from a sidecar, per the VirtualServices bound to `mesh`. */
+  meshRoute(namespace: string, service: string, req: AppRequest): RouteDecision | undefined {
+    for (const vs of this.istio.list('virtualservices')) {
+      const gws = (vs.spec?.gateways as string[] | undefined) ?? ['mesh'];
+      if (!gws.includes('mesh')) continue;
+      const vsNs = vs.metadata?.namespace ?? 'default';
+      const hosts = (vs.spec?.hosts as string[] | undefined) ?? [];
+      if (
+        !hosts.some((h) => {
+          const r = resolveHost(h, vsNs);
+          return r.service === service && r.namespace === namespace;
+        })
+      )
+        continue;
+      return routeVirtualService(vs, req, 'mesh');
+    }
+    return undefined;
+  }
+
+  /** Picks a ready pod for a destination; throws 503 "no healthy upstream" like Envoy. */
+  pickPod(dest: Destination): V1Pod {
+    let labels: Record<string, string> = {};
+    if (dest.subset) {
+      const sub = subsetLabels(
+        this.istio.list('destinationrules'),
+        dest.service,
+        dest.namespace,
+        dest.subset
+      );
+      if (!sub) throw new UpstreamError(NO_HEALTHY_UPSTREAM, 503);
+      labels = sub;
+    }
+    const ready = this.readyPods(dest.namespace, dest.service, labels);
+    if (!ready.length) throw new UpstreamError(NO_HEALTHY_UPSTREAM, 503);
+    const key = `${dest.namespace}/${dest.service}/${dest.subset ?? ''}`;
+    const n = this.roundRobin.get(key) ?? 0;
+    this.roundRobin.set(key, n + 1);
+    return ready[n % ready.length] as V1Pod;
+  }
+
+  /** Sends a request along a routing decision (gateway or sidecar) and returns the pod's answer. */
+  async dispatch(decision: RouteDecision, req: AppRequest, timeoutMs: number): Promise<AppResponse> {
+    const work = async (): Promise<AppResponse> => {
+      const fault = applyFault(decision.fault);
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.abortStatus)
+        return {
+          status: fault.abortStatus,
+          headers: { 'content-type': 'text/plain' },
+          body: 'fault filter abort'
+        };
+      const dest = pickWeighted(decision.destinations);
+      if (!dest) throw new UpstreamError(NO_HEALTHY_UPSTREAM, 503);
+      return this.callPod(this.pickPod(dest), req);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UpstreamError('upstream request timeout', 504)), timeoutMs);
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs the pod's app; its outgoing calls go through its sidecar if it has one. */
+  callPod(pod: V1Pod, req: AppRequest): Promise<AppResponse> {
+    const from = pod;
+    const namespace = pod.metadata?.namespace ?? 'default';
+    return handleApp(podView(pod), req, async (service, upReq, timeoutMs) => {
+      const decision = (hasSidecar(from) ? this.meshRoute(namespace, service, upReq) : undefined) ?? {
+        destinations: [{ service, namespace, weight: 100 }]
+      };
+      return this.dispatch(decision, upReq, timeoutMs);
+    });
+  }
+}
+
+function applyFault(f: Fault | undefined): { delayMs?: number; abortStatus?: number } {
+  if (!f) return {};
+  const hit = (percent: number | undefined): boolean => Math.random() * 100 < (percent ?? 100);
+  return {
+    delayMs: f.delayMs && hit(f.delayPercent) ? f.delayMs : undefined,
+    abortStatus: f.abortStatus && hit(f.abortPercent) ? f.abortStatus : undefined
+  };
+}
