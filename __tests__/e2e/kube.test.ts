@@ -14,7 +14,12 @@ let kube: Kube;
 let adminKubeconfig: string;
 
 function configMap(name: string, data: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { suite: 'kube-e2e' } }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns, labels: { suite: 'kube-e2e' } },
+    data
+  };
 }
 
 function manifests(greeting: string): KubeObject[] {
@@ -29,15 +34,27 @@ function manifests(greeting: string): KubeObject[] {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'example.invalid/web:1', ports: [{ containerPort: 8080 }] }] } }
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'web', image: 'example.invalid/web:1', ports: [{ containerPort: 8080 }] }]
+          }
+        }
       }
     },
     // Selects nothing: a Service without endpoints.
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: ns }, spec: { selector: { app: 'nobody' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lonely', namespace: ns },
+      spec: { selector: { app: 'nobody' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }
+    }
   ];
 }
 
-const snapshot = (): { requests: number; writes: number; watches: number; relists: number } => ({ ...kube.stats });
+const snapshot = (): { requests: number; writes: number; watches: number; relists: number } => ({
+  ...kube.stats
+});
 
 async function resourceVersions(refs: ObjectRef[]): Promise<Array<string | undefined>> {
   return Promise.all(refs.map(async (r) => (await kube.get(r))?.metadata.resourceVersion));
@@ -105,13 +122,20 @@ describe('server-side apply', () => {
     expect(changed.map((o) => o.action)).toEqual(['unchanged', 'updated', 'unchanged', 'unchanged']);
     expect(changed[1]!.changed).toEqual(['data.greeting']);
     expect(kube.stats.writes - before.writes).toBe(1);
+    // GET + dry-run per object, plus the one real PATCH.
+    expect(kube.stats.requests - before.requests).toBe(2 * changed.length + 1);
     const live = await kube.get(cmRef);
     expect(live?.data).toEqual({ greeting: 'bonjour' });
     expect(live?.metadata.resourceVersion).not.toBe(rvBefore);
   });
 
   test('a kind the cluster does not serve asks whether Istio is installed', async () => {
-    const vs: KubeObject = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: ns }, spec: {} };
+    const vs: KubeObject = {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: ns },
+      spec: {}
+    };
     const err = await kube.apply([vs]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnknownKindError);
     expect((err as ActionError).describe()).toContain('How to fix: is Istio installed?');
@@ -152,29 +176,51 @@ describe('waitFor', () => {
     expect(kube.stats.watches - before.watches).toBe(1);
   });
 
-  test('a too-old resourceVersion gets 410 Gone and the wait relists, then resolves', async () => {
+  // 1.20's watch cache replays its buffer for an old resourceVersion instead of answering 410 until the
+  // buffer wraps, so the 410 → relist path is driven deterministically in __tests__/unit/kube/transport.test.ts.
+  // Here: resuming from an earlier resourceVersion really delivers the events after it.
+  test('resuming a wait from an earlier resourceVersion delivers the changes made since', async () => {
+    const [cm] = await kube.list('v1', 'ConfigMap', { namespace: ns, fieldSelector: 'metadata.name=flag' });
+    const since = cm!.metadata.resourceVersion!;
+    await kube.apply([configMap('flag', { ready: 'later' })]);
+    await kube.apply([configMap('flag', { ready: 'latest' })]);
+    const seen: string[] = [];
     const before = snapshot();
-    const items = await kube.waitFor(
-      { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, labelSelector: 'suite=kube-e2e' },
-      (objs) => ({ done: objs.some((o) => o.metadata.name === 'flag'), progress: `${objs.length} configmaps` }),
-      { timeoutMs: 20_000, resumeFrom: '1' }
+    await kube.waitFor(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'flag' },
+      (objs) => {
+        const ready = (objs[0]?.data as Record<string, string> | undefined)?.ready ?? 'absent';
+        seen.push(ready);
+        // Never satisfied by the list (which already shows 'latest'); only the replayed event for 'later' is.
+        return { done: seen.length > 1 && ready === 'later', progress: ready };
+      },
+      { timeoutMs: 10_000, resumeFrom: since }
     );
-    expect(items.map((o) => o.metadata.name)).toContain('flag');
-    expect(kube.stats.relists - before.relists).toBe(1);
+    expect(seen.slice(0, 2)).toEqual(['latest', 'later']);
+    expect(kube.stats.watches - before.watches).toBe(1);
   });
 
   test('timeout names what was awaited, the last state and the problem', async () => {
     const t0 = Date.now();
     const err = (await kube
-      .waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' }, () => ({ done: false, progress: 'web: 0/1 available', failure: 'pod web-x: no node' }), {
-        timeoutMs: 1500
-      })
+      .waitFor(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' },
+        () => ({ done: false, progress: 'web: 0/1 available', failure: 'pod web-x: no node' }),
+        {
+          timeoutMs: 1500
+        }
+      )
       .catch((e: unknown) => e)) as ActionError;
     const elapsed = Date.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(1490);
     expect(elapsed).toBeLessThan(3000);
     expect(err.describe()).toBe(
-      [`timed out after 1.5s waiting for Deployment ${ns}/web`, '  last state: web: 0/1 available', '  problem: pod web-x: no node', 'How to fix: Fix the problem above (see the pod events), then run again.'].join('\n')
+      [
+        `timed out after 1.5s waiting for Deployment ${ns}/web`,
+        '  last state: web: 0/1 available',
+        '  problem: pod web-x: no node',
+        'How to fix: Fix the problem above (see the pod events), then run again.'
+      ].join('\n')
     );
   });
 
@@ -182,7 +228,13 @@ describe('waitFor', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
     const t0 = Date.now();
-    const err = (await kube.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns }, () => ({ done: false, progress: '' }), { timeoutMs: 60_000, signal: ac.signal }).catch((e: unknown) => e)) as Error;
+    const err = (await kube
+      .waitFor(
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns },
+        () => ({ done: false, progress: '' }),
+        { timeoutMs: 60_000, signal: ac.signal }
+      )
+      .catch((e: unknown) => e)) as Error;
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(err.message).toMatch(/^cancelled/);
   });
@@ -195,7 +247,12 @@ describe('RBAC with a real limited ServiceAccount', () => {
   beforeAll(async () => {
     const path = await kubeconfigForServiceAccount(adminKubeconfig, 'reader', ns);
     await kube.apply([
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'read-configmaps', namespace: ns }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'read-configmaps', namespace: ns },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }]
+      },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -219,13 +276,19 @@ describe('RBAC with a real limited ServiceAccount', () => {
   });
 
   test('reading a Deployment: 403 names verb, resource, namespace, user and the rule to add', async () => {
-    const err = (await limited.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' }).catch((e: unknown) => e)) as ActionError;
+    const err = (await limited
+      .get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' })
+      .catch((e: unknown) => e)) as ActionError;
     expect(err.message).toBe(`forbidden: cannot get deployments in namespace ${ns} (user ${user})`);
-    expect(err.hint).toBe(`Grant the identity this permission: Role in namespace ${ns} rule: { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] }, bound to user "${user}".`);
+    expect(err.hint).toBe(
+      `Grant the identity this permission: Role in namespace ${ns} rule: { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] }, bound to user "${user}".`
+    );
   });
 
   test('applying with read-only rights fails on the patch, not before', async () => {
-    const err = (await limited.apply([configMap('settings', { greeting: 'hola' })]).catch((e: unknown) => e)) as ActionError;
+    const err = (await limited
+      .apply([configMap('settings', { greeting: 'hola' })])
+      .catch((e: unknown) => e)) as ActionError;
     expect(err.message).toBe(`forbidden: cannot patch configmaps in namespace ${ns} (user ${user})`);
     expect(limited.stats.writes).toBe(0);
   });
@@ -235,13 +298,19 @@ describe('service proxy, events, delete', () => {
   test('proxyGet to a Service without endpoints explains that no ready pod backs it', async () => {
     const err = (await kube.proxyGet(ns, 'lonely', 80, '/healthz').catch((e: unknown) => e)) as ActionError;
     expect(err).toBeInstanceOf(ActionError);
-    expect(err.message).toBe(`cannot reach Service ${ns}/lonely port 80 through the API server proxy: no endpoints available for service "lonely"`);
+    expect(err.message).toBe(
+      `cannot reach Service ${ns}/lonely port 80 through the API server proxy: no endpoints available for service "lonely"`
+    );
     expect(err.hint).toMatch(/^No ready pod backs Service/);
   });
 
   test('proxyGet to a missing Service says so', async () => {
     const err = (await kube.proxyGet(ns, 'ghost', 80, '/').catch((e: unknown) => e)) as ActionError;
-    expect(err.message).toMatch(new RegExp(`^cannot reach Service ${ns}/ghost port 80 through the API server proxy: services "ghost" not found`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^cannot reach Service ${ns}/ghost port 80 through the API server proxy: services "ghost" not found`
+      )
+    );
   });
 
   test('eventsFor returns "Reason: message", oldest first', async () => {
@@ -258,7 +327,10 @@ describe('service proxy, events, delete', () => {
       firstTimestamp: at,
       lastTimestamp: at
     });
-    await kube.apply([event('flag.2', 'Second', 'then this', '2024-01-01T00:00:02Z', 3), event('flag.1', 'First', 'this happened', '2024-01-01T00:00:01Z')]);
+    await kube.apply([
+      event('flag.2', 'Second', 'then this', '2024-01-01T00:00:02Z', 3),
+      event('flag.1', 'First', 'this happened', '2024-01-01T00:00:01Z')
+    ]);
     expect(await kube.eventsFor(involved)).toEqual(['First: this happened', 'Second: then this (x3)']);
   });
 
@@ -270,7 +342,14 @@ describe('service proxy, events, delete', () => {
     expect(await kube.delete(ref)).toBe(true);
     expect(await kube.get(ref)).toBeUndefined();
     expect(await kube.delete(ref)).toBe(false);
-    expect(await kube.delete({ apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', namespace: ns, name: 'gw' })).toBe(false);
+    expect(
+      await kube.delete({
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'Gateway',
+        namespace: ns,
+        name: 'gw'
+      })
+    ).toBe(false);
     const all = await kube.deleteAll([
       { apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'lonely' },
       { apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'lonely' }

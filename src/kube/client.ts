@@ -4,7 +4,15 @@
 
 import { ActionError } from '../errors.js';
 import { apiError, parseStatus, type KubeApiError } from './errors.js';
-import { diffPaths, groupOf, refOf, sameIntent, type KubeObject, type ObjectRef } from './objects.js';
+import {
+  diffPaths,
+  groupOf,
+  refOf,
+  sameIntent,
+  withApplyDefaults,
+  type KubeObject,
+  type ObjectRef
+} from './objects.js';
 import { Transport, type KubeStats, type RetryPolicy } from './transport.js';
 import { describeQuery, waitUntil, type WaitCheck, type WaitOptions, type WaitQuery } from './watch.js';
 
@@ -107,6 +115,14 @@ export class Kube {
     return new Kube(t, opts.fieldManager ?? 'ask-istio-action');
   }
 
+  /**
+   * The same connection applying under another field manager. A Lease holder uses its own manager so
+   * that server-side apply itself refuses a second holder (409 Conflict on holderIdentity).
+   */
+  withFieldManager(fieldManager: string): Kube {
+    return new Kube(this.t, fieldManager);
+  }
+
   /** Live counters (the same object every time; copy it to take a snapshot). */
   get stats(): KubeStats {
     return this.t.stats;
@@ -200,7 +216,12 @@ export class Kube {
       method: 'GET',
       path: this.collectionPath(r, apiVersion, opts.namespace),
       query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
-      info: { verb: 'list', resource: r.plural, group: r.group, namespace: r.namespaced ? opts.namespace : undefined },
+      info: {
+        verb: 'list',
+        resource: r.plural,
+        group: r.group,
+        namespace: r.namespaced ? opts.namespace : undefined
+      },
       write: false,
       retry: 'all'
     });
@@ -218,11 +239,21 @@ export class Kube {
     const { body } = await this.t.json<KubeObject>({
       method: 'PATCH',
       path,
-      query: { fieldManager: this.fieldManager, force: force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
+      query: {
+        fieldManager: this.fieldManager,
+        force: force ? true : undefined,
+        dryRun: dryRun ? 'All' : undefined
+      },
       // SSA accepts JSON as a YAML document.
       contentType: 'application/apply-patch+yaml',
       body: JSON.stringify(obj),
-      info: { verb: 'patch', resource: r.plural, group: r.group, namespace: obj.metadata.namespace, name: obj.metadata.name },
+      info: {
+        verb: 'patch',
+        resource: r.plural,
+        group: r.group,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name
+      },
       write: !dryRun,
       // Server-side apply is idempotent: repeating it converges on the same object.
       retry: 'all'
@@ -242,8 +273,9 @@ export class Kube {
     const plannedNamespaces = new Set<string>();
     for (const original of objects) {
       const r = await this.resource(original.apiVersion, original.kind);
-      const obj = structuredClone(original);
-      if (r.namespaced) obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+      const obj = withApplyDefaults(original);
+      if (r.namespaced)
+        obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
       else delete obj.metadata.namespace;
       const ref = refOf(obj);
       const { path } = await this.objectPath(ref);
@@ -252,20 +284,32 @@ export class Kube {
         outcomes.push({ ref, action: 'created', object: obj });
         continue;
       }
-      const live = await this.get(ref);
+      let live = await this.get(ref);
       if (!live) {
         const created = await this.serverSideApply(obj, r, path, opts.dryRun === true, opts.force === true);
-        if (opts.dryRun && obj.kind === 'Namespace' && obj.apiVersion === 'v1') plannedNamespaces.add(obj.metadata.name);
+        if (opts.dryRun && obj.kind === 'Namespace' && obj.apiVersion === 'v1')
+          plannedNamespaces.add(obj.metadata.name);
         outcomes.push({ ref, action: 'created', object: created });
         continue;
       }
-      const preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
-      if (sameIntent(preview, live)) {
+      let preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
+      // A dry run keeps the resourceVersion it was computed on. If a controller wrote the object
+      // between our GET and the dry run, compare against that newer version instead.
+      for (let i = 0; i < 2 && preview.metadata.resourceVersion !== live.metadata.resourceVersion; i++) {
+        const fresh = await this.get(ref);
+        if (!fresh) break;
+        live = fresh;
+        if (!sameIntent(preview, live, this.fieldManager))
+          preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
+      }
+      if (sameIntent(preview, live, this.fieldManager)) {
         outcomes.push({ ref, action: 'unchanged', object: live });
         continue;
       }
-      const changed = diffPaths(preview, live);
-      const updated = opts.dryRun ? preview : await this.serverSideApply(obj, r, path, false, opts.force === true);
+      const changed = diffPaths(preview, live, 10, this.fieldManager);
+      const updated = opts.dryRun
+        ? preview
+        : await this.serverSideApply(obj, r, path, false, opts.force === true);
       outcomes.push({ ref, action: 'updated', object: updated, changed });
     }
     return outcomes;
@@ -275,7 +319,10 @@ export class Kube {
    * Deletes one object (background propagation). Returns false when it was already gone, including
    * when its kind no longer exists (CRD removed).
    */
-  async delete(ref: ObjectRef, opts: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    opts: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}
+  ): Promise<boolean> {
     let target;
     try {
       target = await this.objectPath(ref);
@@ -287,8 +334,20 @@ export class Kube {
       method: 'DELETE',
       path: target.path,
       query: { dryRun: opts.dryRun ? 'All' : undefined },
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Background' }),
-      info: { verb: 'delete', resource: target.r.plural, group: target.r.group, namespace: target.namespace, name: ref.name },
+      // dryRun goes in the body too: with a DeleteOptions body the server ignores the query's dryRun.
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'DeleteOptions',
+        propagationPolicy: opts.propagationPolicy ?? 'Background',
+        ...(opts.dryRun ? { dryRun: ['All'] } : {})
+      }),
+      info: {
+        verb: 'delete',
+        resource: target.r.plural,
+        group: target.r.group,
+        namespace: target.namespace,
+        name: ref.name
+      },
       write: !opts.dryRun,
       // A repeated DELETE either deletes or finds it gone (404 → false): safe to retry.
       retry: 'all',
@@ -298,7 +357,10 @@ export class Kube {
   }
 
   /** Deletes in the given order (put dependents first). */
-  async deleteAll(refs: ObjectRef[], opts: { dryRun?: boolean } = {}): Promise<Array<{ ref: ObjectRef; deleted: boolean }>> {
+  async deleteAll(
+    refs: ObjectRef[],
+    opts: { dryRun?: boolean } = {}
+  ): Promise<Array<{ ref: ObjectRef; deleted: boolean }>> {
     const out: Array<{ ref: ObjectRef; deleted: boolean }> = [];
     for (const ref of refs) out.push({ ref, deleted: await this.delete(ref, opts) });
     return out;
@@ -309,7 +371,11 @@ export class Kube {
    * resourceVersion and re-checks on every event. Rejects on timeout with the last progress and
    * failure text, or at once when `check` reports a fatal failure.
    */
-  async waitFor(query: WaitQuery, check: (items: KubeObject[]) => WaitCheck, opts: WaitOptions): Promise<KubeObject[]> {
+  async waitFor(
+    query: WaitQuery,
+    check: (items: KubeObject[]) => WaitCheck,
+    opts: WaitOptions
+  ): Promise<KubeObject[]> {
     const r = await this.resource(query.apiVersion, query.kind);
     const namespace = r.namespaced ? query.namespace : undefined;
     return waitUntil(
@@ -328,9 +394,21 @@ export class Kube {
    * GET through the API server's service proxy. The service's own answer (any status) is returned;
    * failures of the proxy itself (no endpoints, service missing, dial errors) throw an ActionError.
    */
-  async proxyGet(namespace: string, service: string, port: number | string, path: string, opts: { signal?: AbortSignal } = {}): Promise<{ status: number; body: string }> {
+  async proxyGet(
+    namespace: string,
+    service: string,
+    port: number | string,
+    path: string,
+    opts: { signal?: AbortSignal } = {}
+  ): Promise<{ status: number; body: string }> {
     const sub = path.replace(/^\/+/, '');
-    const info = { verb: 'get', resource: 'services/proxy', group: '', namespace, name: `${service}:${port}` };
+    const info = {
+      verb: 'get',
+      resource: 'services/proxy',
+      group: '',
+      namespace,
+      name: `${service}:${port}`
+    };
     const res = await this.t.send({
       method: 'GET',
       path: `/api/v1/namespaces/${enc(namespace)}/services/${enc(service)}:${enc(String(port))}/proxy/${sub}`,
@@ -343,18 +421,22 @@ export class Kube {
     });
     if (res.status >= 400) {
       const status = parseStatus(res.text);
-      if (res.status === 401 || res.status === 403) throw apiError({ ...info, server: this.t.server, user: undefined }, res.status, res.text);
+      if (res.status === 401 || res.status === 403)
+        throw apiError({ ...info, server: this.t.server, user: undefined }, res.status, res.text);
       if (status?.status === 'Failure') {
         const what = `Service ${namespace}/${service} port ${port}`;
         const noEndpoints = /no endpoints available/i.test(status.message ?? '');
-        throw new ActionError(`cannot reach ${what} through the API server proxy: ${status.message ?? status.reason ?? res.status}`, {
-          details: [`GET ${path} → HTTP ${res.status}${status.reason ? ` (${status.reason})` : ''}`],
-          hint: noEndpoints
-            ? `No ready pod backs ${what}: check that its pods are Running and Ready and that the Service selector matches them.`
-            : status.reason === 'NotFound'
-              ? `Check that ${what} exists.`
-              : 'The API server could not connect to the service\'s pods; check the pods and the Service\'s target port.'
-        });
+        throw new ActionError(
+          `cannot reach ${what} through the API server proxy: ${status.message ?? status.reason ?? res.status}`,
+          {
+            details: [`GET ${path} → HTTP ${res.status}${status.reason ? ` (${status.reason})` : ''}`],
+            hint: noEndpoints
+              ? `No ready pod backs ${what}: check that its pods are Running and Ready and that the Service selector matches them.`
+              : status.reason === 'NotFound'
+                ? `Check that ${what} exists.`
+                : "The API server could not connect to the service's pods; check the pods and the Service's target port."
+          }
+        );
       }
     }
     return { status: res.status, body: res.text };
@@ -364,7 +446,10 @@ export class Kube {
   async eventsFor(ref: ObjectRef, limit = 10): Promise<string[]> {
     const fields = [`involvedObject.kind=${ref.kind}`, `involvedObject.name=${ref.name}`];
     if (ref.namespace) fields.push(`involvedObject.namespace=${ref.namespace}`);
-    const events = await this.list('v1', 'Event', { namespace: ref.namespace, fieldSelector: fields.join(',') });
+    const events = await this.list('v1', 'Event', {
+      namespace: ref.namespace,
+      fieldSelector: fields.join(',')
+    });
     const when = (e: KubeObject): string =>
       String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? '');
     return events
@@ -399,4 +484,3 @@ export class Kube {
 export function isNotFound(err: unknown): boolean {
   return (err as Partial<KubeApiError> | undefined)?.status === 404;
 }
-

@@ -46,13 +46,18 @@ export interface StatusBody {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; causes?: Array<{ reason?: string; message?: string; field?: string }> };
+  details?: {
+    name?: string;
+    kind?: string;
+    causes?: Array<{ reason?: string; message?: string; field?: string }>;
+  };
 }
 
 export function parseStatus(bodyText: string): StatusBody | undefined {
   try {
     const parsed: unknown = JSON.parse(bodyText);
-    if (typeof parsed === 'object' && parsed !== null && (parsed as StatusBody).kind === 'Status') return parsed as StatusBody;
+    if (typeof parsed === 'object' && parsed !== null && (parsed as StatusBody).kind === 'Status')
+      return parsed as StatusBody;
   } catch {
     // not JSON: the caller falls back to the raw text
   }
@@ -83,13 +88,18 @@ export function apiError(req: RequestInfo, status: number, bodyText: string): Ku
   const opts = { reason };
 
   if (status === 401) {
-    return new KubeApiError(`the API server at ${req.server} rejected the credentials (401 Unauthorized)`, req, status, {
-      ...opts,
-      details: [`while trying to ${req.verb} ${target(req)}`],
-      hint:
-        'The kubeconfig credentials are expired or invalid. Regenerate the kubeconfig (ACK kubeconfigs are ' +
-        'time-limited; with access-key/OIDC auth raise the kubeconfig TTL input) or check the token/client certificate.'
-    });
+    return new KubeApiError(
+      `the API server at ${req.server} rejected the credentials (401 Unauthorized)`,
+      req,
+      status,
+      {
+        ...opts,
+        details: [`while trying to ${req.verb} ${target(req)}`],
+        hint:
+          'The kubeconfig credentials are expired or invalid. Regenerate the kubeconfig (ACK kubeconfigs are ' +
+          'time-limited; with access-key/OIDC auth raise the kubeconfig TTL input) or check the token/client certificate.'
+      }
+    );
   }
   if (status === 403) {
     const m = FORBIDDEN_RE.exec(serverSays);
@@ -106,22 +116,34 @@ export function apiError(req: RequestInfo, status: number, bodyText: string): Ku
     });
   }
   if (status === 404) {
-    return new KubeApiError(`${target(req)} not found`, req, status, { ...opts, details: [`API server: ${serverSays}`] });
+    return new KubeApiError(`${target(req)} not found`, req, status, {
+      ...opts,
+      details: [`API server: ${serverSays}`]
+    });
   }
   if (status === 409 && reason === 'Conflict' && /conflict/i.test(serverSays) && req.verb === 'patch') {
     const causes = (st?.details?.causes ?? []).map((c) => `${c.field ?? ''} ${c.message ?? ''}`.trim());
     return new KubeApiError(`cannot apply ${target(req)}: fields are owned by another manager`, req, status, {
       ...opts,
       details: [serverSays, ...causes],
-      hint: 'Another tool manages these fields. Remove that tool\'s ownership, or re-run with force (take ownership) if this action should own them.'
+      hint: "Another tool manages these fields. Remove that tool's ownership, or re-run with force (take ownership) if this action should own them."
     });
   }
   if (status === 422 || status === 400) {
-    const causes = (st?.details?.causes ?? []).map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`);
+    const causes = (st?.details?.causes ?? []).map(
+      (c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`
+    );
     return new KubeApiError(`the API server rejected ${target(req)} as invalid`, req, status, {
       ...opts,
       details: causes.length > 0 ? causes : [serverSays],
       hint: 'Fix the manifest; the field paths above point at the problem.'
+    });
+  }
+  if (status === 500 && permanentServerError(serverSays)) {
+    return new KubeApiError(`the API server cannot server-side apply ${target(req)}`, req, status, {
+      ...opts,
+      details: [`API server: ${serverSays}`],
+      hint: 'A list entry lacks a key field this Kubernetes version requires for server-side apply; add it to the manifest (for ports: protocol: TCP).'
     });
   }
   if (status === 429 || status >= 500) {
@@ -129,10 +151,22 @@ export function apiError(req: RequestInfo, status: number, bodyText: string): Ku
       `the API server at ${req.server} is overloaded or failing (HTTP ${status}) while trying to ${req.verb} ${target(req)}`,
       req,
       status,
-      { ...opts, details: [`API server: ${serverSays}`], hint: 'Retry later; if it persists check the cluster control plane health.' }
+      {
+        ...opts,
+        details: [`API server: ${serverSays}`],
+        hint: 'Retry later; if it persists check the cluster control plane health.'
+      }
     );
   }
   return new KubeApiError(`cannot ${req.verb} ${target(req)}: ${serverSays}`, req, status, opts);
+}
+
+/**
+ * 500s that are not transient: the server failed to process this particular request and will fail the
+ * same way every time (retrying only delays the real error).
+ */
+export function permanentServerError(text: string): boolean {
+  return /failed to create typed (patch|live) object|associative list with keys/.test(text);
 }
 
 /** Node/undici network error codes that mean "no answer from the server". */
@@ -195,10 +229,15 @@ export function networkError(req: RequestInfo, err: unknown, attempts: number): 
   const code = networkCode(err) ?? (err instanceof Error ? err.message : String(err));
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (isTlsCode(code)) {
-    return new KubeApiError(`the API server at ${req.server} presented a certificate that is not trusted (${code})`, req, 0, {
-      cause: err,
-      hint: 'The kubeconfig\'s certificate-authority-data does not match the server; regenerate the kubeconfig for this cluster.'
-    });
+    return new KubeApiError(
+      `the API server at ${req.server} presented a certificate that is not trusted (${code})`,
+      req,
+      0,
+      {
+        cause: err,
+        hint: "The kubeconfig's certificate-authority-data does not match the server; regenerate the kubeconfig for this cluster."
+      }
+    );
   }
   return new KubeApiError(
     `the API server at ${req.server} is unreachable or overloaded (${code}${tries}) while trying to ${req.verb} ${target(req)}`,
@@ -217,7 +256,13 @@ export function networkError(req: RequestInfo, err: unknown, attempts: number): 
 export const RETRY_AFTER_CAP_MS = 30_000;
 
 /** Delay before retry `attempt` (1-based): Retry-After when the server sent one, else exponential with jitter. */
-export function retryDelayMs(attempt: number, retryAfter: string | undefined, baseMs: number, maxMs: number, random = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfter: string | undefined,
+  baseMs: number,
+  maxMs: number,
+  random = Math.random
+): number {
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
     if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, RETRY_AFTER_CAP_MS);

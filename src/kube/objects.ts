@@ -24,7 +24,13 @@ export interface ObjectMeta {
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }>;
   finalizers?: string[];
   managedFields?: ManagedFieldsEntry[];
   [key: string]: unknown;
@@ -77,10 +83,13 @@ export function parseManifests(yamlText: string, source = 'manifest'): KubeObjec
   try {
     docs = loadAll(yamlText);
   } catch (err) {
-    throw new ActionError(`${source} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'Fix the YAML syntax (indentation, quoting) and run again.',
-      cause: err
-    });
+    throw new ActionError(
+      `${source} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        hint: 'Fix the YAML syntax (indentation, quoting) and run again.',
+        cause: err
+      }
+    );
   }
   const objects: KubeObject[] = [];
   const problems: string[] = [];
@@ -88,7 +97,9 @@ export function parseManifests(yamlText: string, source = 'manifest'): KubeObjec
     if (doc === null || doc === undefined) return;
     const where = `document ${index + 1}`;
     if (!isRecord(doc)) {
-      problems.push(`${where}: expected a mapping with apiVersion/kind/metadata, got ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+      problems.push(
+        `${where}: expected a mapping with apiVersion/kind/metadata, got ${Array.isArray(doc) ? 'a list' : typeof doc}`
+      );
       return;
     }
     if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
@@ -105,10 +116,13 @@ export function parseManifests(yamlText: string, source = 'manifest'): KubeObjec
   }
 
   if (problems.length > 0) {
-    throw new ActionError(`${source} has ${problems.length} invalid object${problems.length === 1 ? '' : 's'}:`, {
-      details: problems,
-      hint: 'Every object needs apiVersion, kind and metadata.name.'
-    });
+    throw new ActionError(
+      `${source} has ${problems.length} invalid object${problems.length === 1 ? '' : 's'}:`,
+      {
+        details: problems,
+        hint: 'Every object needs apiVersion, kind and metadata.name.'
+      }
+    );
   }
   return objects;
 }
@@ -151,19 +165,28 @@ export function withOwnership<T extends KubeObject>(
  */
 const VOLATILE_METADATA = ['resourceVersion', 'generation', 'creationTimestamp', 'selfLink', 'uid'] as const;
 
-function normalize(o: KubeObject): unknown {
+function normalize(o: KubeObject, fieldManager?: string): unknown {
   const copy = structuredClone(o) as Record<string, unknown> & { metadata: Record<string, unknown> };
   delete copy.status;
   const meta = { ...copy.metadata };
   for (const key of VOLATILE_METADATA) delete meta[key];
-  // Ownership does matter (an apply that makes us co-owner of a field is a change), but the
-  // timestamp of an ownership entry does not.
-  if (Array.isArray(meta.managedFields)) {
-    meta.managedFields = (meta.managedFields as ManagedFieldsEntry[]).map((entry) => {
+  // Our own ownership does matter (an apply that makes us co-owner of a field is a change), but the
+  // timestamp of an ownership entry does not, and neither do other managers' entries: controllers
+  // rewrite theirs whenever they update status, and 1.20 adds a "before-first-apply" entry on the
+  // first apply to an object that has none.
+  const entries = Array.isArray(meta.managedFields)
+    ? (meta.managedFields as ManagedFieldsEntry[]).filter(
+        (e) => fieldManager === undefined || e.manager === fieldManager
+      )
+    : [];
+  if (entries.length > 0) {
+    meta.managedFields = entries.map((entry) => {
       const rest = { ...entry };
       delete rest.time;
       return rest;
     });
+  } else {
+    delete meta.managedFields;
   }
   copy.metadata = meta;
   return copy;
@@ -172,10 +195,11 @@ function normalize(o: KubeObject): unknown {
 /**
  * True when `desired` (typically the server's dry-run rendering of an apply) and `live` hold the same
  * intent: equal once server-maintained fields (resourceVersion, generation, timestamps, status,
- * managedFields times) are ignored. Map key order is irrelevant; list order is significant.
+ * managedFields times) are ignored. With `fieldManager`, only that manager's ownership entries are
+ * compared. Map key order is irrelevant; list order is significant.
  */
-export function sameIntent(desired: KubeObject, live: KubeObject): boolean {
-  return deepEqual(normalize(desired), normalize(live));
+export function sameIntent(desired: KubeObject, live: KubeObject, fieldManager?: string): boolean {
+  return deepEqual(normalize(desired, fieldManager), normalize(live, fieldManager));
 }
 
 /** Structural equality of JSON values (key order ignored). */
@@ -193,15 +217,21 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** The paths where two objects differ (for logs: "why was this updated?"). At most `limit` paths. */
-export function diffPaths(desired: KubeObject, live: KubeObject, limit = 10): string[] {
+export function diffPaths(
+  desired: KubeObject,
+  live: KubeObject,
+  limit = 10,
+  fieldManager?: string
+): string[] {
   const out: string[] = [];
-  walk(normalize(desired), normalize(live), '');
+  walk(normalize(desired, fieldManager), normalize(live, fieldManager), '');
   return out;
 
   function walk(a: unknown, b: unknown, path: string): void {
     if (out.length >= limit || deepEqual(a, b)) return;
     if (isRecord(a) && isRecord(b)) {
-      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k], path ? `${path}.${k}` : k);
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(a[k], b[k], path ? `${path}.${k}` : k);
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
@@ -210,4 +240,45 @@ export function diffPaths(desired: KubeObject, live: KubeObject, limit = 10): st
     }
     out.push(path || '(root)');
   }
+}
+
+/**
+ * Kubernetes 1.20's server-side apply rejects list entries that omit a key field of an associative
+ * list even where the API has a default ("associative list with keys has an element that omits key
+ * field \"protocol\""), e.g. Service ports and container ports without `protocol`. kubectl's
+ * client-side apply never hit this, so real manifests (Bookinfo's) omit it. Fill in the API's own
+ * default (TCP) so the same manifests apply; the result is what the server would store anyway.
+ */
+export function withApplyDefaults<T extends KubeObject>(obj: T): T {
+  const copy = structuredClone(obj);
+  const spec = asRecord(copy.spec);
+  if (!spec) return copy;
+  if (copy.kind === 'Service' && copy.apiVersion === 'v1') defaultProtocol(spec.ports);
+  for (const podSpec of podSpecsOf(copy.kind, spec)) {
+    for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
+      const containers = podSpec[key];
+      if (Array.isArray(containers)) for (const c of containers) defaultProtocol(asRecord(c)?.ports);
+    }
+  }
+  return copy;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return isRecord(v) ? v : undefined;
+}
+
+function defaultProtocol(ports: unknown): void {
+  if (!Array.isArray(ports)) return;
+  for (const p of ports) if (isRecord(p) && p.protocol === undefined) p.protocol = 'TCP';
+}
+
+/** The pod specs inside a workload object: Pod itself, a template, or CronJob's job template. */
+function podSpecsOf(kind: string, spec: Record<string, unknown>): Array<Record<string, unknown>> {
+  if (kind === 'Pod') return [spec];
+  const template = asRecord(spec.template);
+  const fromTemplate = asRecord(template?.spec);
+  if (fromTemplate) return [fromTemplate];
+  const jobSpec = asRecord(asRecord(spec.jobTemplate)?.spec);
+  const cronPod = asRecord(asRecord(jobSpec?.template)?.spec);
+  return cronPod ? [cronPod] : [];
 }

@@ -61,7 +61,8 @@ export function deploymentProgress(d: KubeObject): string {
   const status = rec(d.status);
   const want = num(spec.replicas, 1);
   const name = d.metadata.name;
-  if (num(status.observedGeneration, -1) < num(d.metadata.generation, 0)) return `${name}: waiting for the controller to see the new spec`;
+  if (num(status.observedGeneration, -1) < num(d.metadata.generation, 0))
+    return `${name}: waiting for the controller to see the new spec`;
   const stalled = conditions(d).find((c) => c.type === 'Progressing' && c.status === 'False');
   const failed = conditions(d).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   const base = `${name}: ${num(status.availableReplicas)}/${want} available, ${num(status.updatedReplicas)}/${want} updated`;
@@ -71,7 +72,9 @@ export function deploymentProgress(d: KubeObject): string {
 }
 
 function podIsReady(pod: KubeObject): boolean {
-  return conditions(pod).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata.deletionTimestamp;
+  return (
+    conditions(pod).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata.deletionTimestamp
+  );
 }
 
 /** Ready pods over all pods (terminating pods excluded), e.g. "2/3". */
@@ -83,11 +86,16 @@ export function podReadySummary(pods: KubeObject[]): string {
 /** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
 export function containerReadySummary(pod: KubeObject): string {
   const statuses = containerStatuses(pod, 'containerStatuses');
-  const specCount = Array.isArray(rec(pod.spec).containers) ? (rec(pod.spec).containers as unknown[]).length : statuses.length;
+  const specCount = Array.isArray(rec(pod.spec).containers)
+    ? (rec(pod.spec).containers as unknown[]).length
+    : statuses.length;
   return `${statuses.filter((s) => s.ready).length}/${Math.max(specCount, statuses.length)}`;
 }
 
-function containerStatuses(pod: KubeObject, key: 'containerStatuses' | 'initContainerStatuses'): ContainerStatus[] {
+function containerStatuses(
+  pod: KubeObject,
+  key: 'containerStatuses' | 'initContainerStatuses'
+): ContainerStatus[] {
   const s = rec(pod.status)[key];
   return Array.isArray(s) ? (s as ContainerStatus[]) : [];
 }
@@ -113,7 +121,9 @@ export function podFailure(pod: KubeObject): string | undefined {
   if (status.phase === 'Failed') {
     return `${name} failed${status.reason ? ` (${String(status.reason)})` : ''}${detail(status.message as string | undefined)}`;
   }
-  const unschedulable = conditions(pod).find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+  const unschedulable = conditions(pod).find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
+  );
   if (unschedulable) return `${name} cannot be scheduled${detail(unschedulable.message)}`;
 
   for (const s of containerStatuses(pod, 'initContainerStatuses')) {
@@ -130,13 +140,18 @@ export function podFailure(pod: KubeObject): string | undefined {
 function containerProblem(s: ContainerStatus, init: boolean): string | undefined {
   const waiting = s.state?.waiting;
   const reason = waiting?.reason ?? '';
-  if (PULL_REASONS.has(reason)) return `cannot pull image ${s.image ?? ''} (${reason})${detail(waiting?.message)}`.replace('  ', ' ');
+  if (PULL_REASONS.has(reason))
+    return `cannot pull image ${s.image ?? ''} (${reason})${detail(waiting?.message)}`.replace('  ', ' ');
   if (CONFIG_REASONS.has(reason)) return `cannot start (${reason})${detail(waiting?.message)}`;
   const restarts = num(s.restartCount);
   const last = s.lastState?.terminated ?? s.state?.terminated;
-  const lastExit = last ? `, last exit code ${num(last.exitCode)}${last.reason ? ` (${last.reason})` : ''}${detail(last.message)}` : '';
-  if (reason === 'CrashLoopBackOff') return `is crash-looping (CrashLoopBackOff, ${restarts} restarts${lastExit})`;
-  if (init && restarts >= INIT_RESTARTS_STUCK && !s.ready) return `keeps failing (${restarts} restarts${lastExit})`;
+  const lastExit = last
+    ? `, last exit code ${num(last.exitCode)}${last.reason ? ` (${last.reason})` : ''}${detail(last.message)}`
+    : '';
+  if (reason === 'CrashLoopBackOff')
+    return `is crash-looping (CrashLoopBackOff, ${restarts} restarts${lastExit})`;
+  if (init && restarts >= INIT_RESTARTS_STUCK && !s.ready)
+    return `keeps failing (${restarts} restarts${lastExit})`;
   return undefined;
 }
 

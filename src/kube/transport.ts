@@ -5,7 +5,14 @@
 
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { ActionError } from '../errors.js';
-import { apiError, isRetryable, networkError, retryDelayMs, type RequestInfo } from './errors.js';
+import {
+  apiError,
+  isRetryable,
+  networkError,
+  permanentServerError,
+  retryDelayMs,
+  type RequestInfo
+} from './errors.js';
 
 export interface KubeStats {
   /** Every HTTP request sent, retries and watches included. */
@@ -118,10 +125,13 @@ export class Transport {
     try {
       kc.loadFromFile(opts.kubeconfigPath);
     } catch (err) {
-      throw new ActionError(`cannot read the kubeconfig: ${err instanceof Error ? err.message : String(err)}`, {
-        hint: 'Pass a valid kubeconfig (YAML with clusters, users and contexts).',
-        cause: err
-      });
+      throw new ActionError(
+        `cannot read the kubeconfig: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          hint: 'Pass a valid kubeconfig (YAML with clusters, users and contexts).',
+          cause: err
+        }
+      );
     }
     if (opts.context) {
       const names = kc.getContexts().map((c) => c.name);
@@ -152,10 +162,13 @@ export class Transport {
     try {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (err) {
-      throw new ActionError(`cannot obtain credentials from the kubeconfig: ${err instanceof Error ? err.message : String(err)}`, {
-        hint: 'Check the kubeconfig user entry (client certificate, token or exec plugin).',
-        cause: err
-      });
+      throw new ActionError(
+        `cannot obtain credentials from the kubeconfig: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          hint: 'Check the kubeconfig user entry (client certificate, token or exec plugin).',
+          cause: err
+        }
+      );
     }
     const old = this.auth?.dispatcher;
     this.auth = { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() };
@@ -210,7 +223,9 @@ export class Transport {
         if (outer.aborted) throw abortReason(outer);
         failure = err;
       }
-      this.log(`${req.method} ${req.path} → ${status || `no answer (${describeFailure(failure)})`} (${Date.now() - started} ms)`);
+      this.log(
+        `${req.method} ${req.path} → ${status || `no answer (${describeFailure(failure)})`} (${Date.now() - started} ms)`
+      );
 
       if (res && (res.status < 400 || req.accept === '*' || req.accept?.includes(res.status))) return res;
       if (res?.status === 401 && !refreshed) {
@@ -219,10 +234,20 @@ export class Transport {
         await this.authenticate(true);
         continue;
       }
-      const retryable = req.retry === 'all' ? isRetryable(status, failure) : req.retry === 'network' && status === 0 && isRetryable(0, failure);
+      const retryable =
+        req.retry === 'all'
+          ? isRetryable(status, failure) && !permanentServerError(res?.text ?? '')
+          : req.retry === 'network' && status === 0 && isRetryable(0, failure);
       if (retryable && attempt < this.retryPolicy.attempts) {
-        const delay = retryDelayMs(attempt, res?.headers['retry-after'], this.retryPolicy.baseDelayMs, this.retryPolicy.maxDelayMs);
-        this.log(`retrying ${req.method} ${req.path} in ${delay} ms (attempt ${attempt + 1}/${this.retryPolicy.attempts})`);
+        const delay = retryDelayMs(
+          attempt,
+          res?.headers['retry-after'],
+          this.retryPolicy.baseDelayMs,
+          this.retryPolicy.maxDelayMs
+        );
+        this.log(
+          `retrying ${req.method} ${req.path} in ${delay} ms (attempt ${attempt + 1}/${this.retryPolicy.attempts})`
+        );
         await sleep(delay, outer);
         continue;
       }
@@ -237,9 +262,12 @@ export class Transport {
     try {
       return { status: res.status, body: JSON.parse(res.text) as T };
     } catch {
-      throw new ActionError(`the API server answered ${req.method} ${req.path} with something that is not JSON (HTTP ${res.status})`, {
-        details: [res.text.slice(0, 200)]
-      });
+      throw new ActionError(
+        `the API server answered ${req.method} ${req.path} with something that is not JSON (HTTP ${res.status})`,
+        {
+          details: [res.text.slice(0, 200)]
+        }
+      );
     }
   }
 

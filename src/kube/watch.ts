@@ -92,7 +92,10 @@ export async function waitUntil(
   let last: WaitCheck | undefined;
   const selectors = {
     labelSelector: query.labelSelector,
-    fieldSelector: [query.name ? `metadata.name=${query.name}` : undefined, query.fieldSelector].filter(Boolean).join(',') || undefined
+    fieldSelector:
+      [query.name ? `metadata.name=${query.name}` : undefined, query.fieldSelector]
+        .filter(Boolean)
+        .join(',') || undefined
   };
 
   // Why the combined signal fired: our deadline, or the caller's cancellation.
@@ -103,7 +106,9 @@ export async function waitUntil(
     if (verdict.progress !== last?.progress) opts.onProgress?.(verdict.progress);
     last = verdict;
     if (!verdict.done && verdict.fatal && verdict.failure) {
-      throw new ActionError(`gave up waiting for ${description}: ${verdict.failure}`, { details: [`state: ${verdict.progress}`] });
+      throw new ActionError(`gave up waiting for ${description}: ${verdict.failure}`, {
+        details: [`state: ${verdict.progress}`]
+      });
     }
     return verdict.done;
   };
@@ -123,7 +128,8 @@ export async function waitUntil(
         signal
       });
       items.clear();
-      for (const item of body.items ?? []) items.set(keyOf(item), { ...item, apiVersion: query.apiVersion, kind: query.kind });
+      for (const item of body.items ?? [])
+        items.set(keyOf(item), { ...item, apiVersion: query.apiVersion, kind: query.kind });
       if (evaluate()) return current();
       let resourceVersion = body.metadata?.resourceVersion ?? '';
       if (resume !== undefined) resourceVersion = resume;
@@ -155,7 +161,10 @@ export async function waitUntil(
             (line) => {
               if (stop || callbackError) return;
               try {
-                const event = JSON.parse(line) as { type?: string; object?: KubeObject & { code?: number; message?: string } };
+                const event = JSON.parse(line) as {
+                  type?: string;
+                  object?: KubeObject & { code?: number; message?: string };
+                };
                 const obj = event.object;
                 if (!obj) return;
                 if (event.type === 'ERROR') {
@@ -190,6 +199,12 @@ export async function waitUntil(
             // Network trouble or an API error opening the watch: back off, then start over from a list.
             const status = (err as Partial<KubeApiError>).status;
             if (status === 401 || status === 403 || status === 404) throw err;
+            if (status === 410) {
+              // Expired resourceVersion refused up front rather than as an ERROR event.
+              t.stats.relists++;
+              relist = true;
+              continue;
+            }
             failures++;
             await sleep(Math.min(5000, 200 * 2 ** Math.min(failures, 5)), signal);
             relist = true;

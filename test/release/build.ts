@@ -63,14 +63,24 @@ export function releaseTree(m: ReleaseModel): Record<string, string> {
     version: v,
     docker: m.hub,
     directory: 'work',
-    dependencies: { istio: { git: 'https://github.com/istio/istio', branch: `release-1.${m.minor}`, sha: m.revision } }
+    dependencies: {
+      istio: { git: 'https://github.com/istio/istio', branch: `release-1.${m.minor}`, sha: m.revision }
+    }
   });
-  for (const p of PROFILE_NAMES) files[`manifests/profiles/${p}.yaml`] = yamlDocs([profileDocument(m, p)], `manifests/profiles/${p}.yaml`);
-  files['samples/bookinfo/platform/kube/bookinfo.yaml'] = yamlDocs(bookinfoApp(m), 'samples/bookinfo/platform/kube/bookinfo.yaml');
+  for (const p of PROFILE_NAMES)
+    files[`manifests/profiles/${p}.yaml`] = yamlDocs([profileDocument(m, p)], `manifests/profiles/${p}.yaml`);
+  files['samples/bookinfo/platform/kube/bookinfo.yaml'] = yamlDocs(
+    bookinfoApp(m),
+    'samples/bookinfo/platform/kube/bookinfo.yaml'
+  );
   for (const [name, docs] of Object.entries(bookinfoNetworking(m))) {
-    files[`samples/bookinfo/networking/${name}.yaml`] = yamlDocs(docs, `samples/bookinfo/networking/${name}.yaml`);
+    files[`samples/bookinfo/networking/${name}.yaml`] = yamlDocs(
+      docs,
+      `samples/bookinfo/networking/${name}.yaml`
+    );
   }
-  for (const [name, docs] of Object.entries(addons(m))) files[`samples/addons/${name}.yaml`] = yamlDocs(docs, `samples/addons/${name}.yaml`);
+  for (const [name, docs] of Object.entries(addons(m)))
+    files[`samples/addons/${name}.yaml`] = yamlDocs(docs, `samples/addons/${name}.yaml`);
   return files;
 }
 
@@ -83,9 +93,16 @@ async function buildVersion(dir: string, version: string): Promise<BuiltRelease>
   const out = join(dir, version);
   const script = istioctlScript(version);
   const tree = releaseTree(m);
-  const stamp = createHash('sha256').update(script).update(JSON.stringify(tree)).update(PLATFORMS.join(',')).digest('hex');
+  const stamp = createHash('sha256')
+    .update(script)
+    .update(JSON.stringify(tree))
+    .update(PLATFORMS.join(','))
+    .digest('hex');
   const stampFile = join(out, '.content-sha256');
-  const archives = PLATFORMS.flatMap((p) => [`istioctl-${version}-${p}.tar.gz`, `istio-${version}-${p}.tar.gz`]);
+  const archives = PLATFORMS.flatMap((p) => [
+    `istioctl-${version}-${p}.tar.gz`,
+    `istio-${version}-${p}.tar.gz`
+  ]);
   const cached = existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === stamp;
   if (!cached || !archives.every((a) => existsSync(join(out, a)))) {
     await mkdir(out, { recursive: true });
@@ -111,7 +128,10 @@ async function buildVersion(dir: string, version: string): Promise<BuiltRelease>
 }
 
 /** Builds (or reuses) the stand-in releases. Default versions: 1.13.2, 1.13.3, 1.30.3. */
-export async function buildReleases(opts: { dir: string; versions?: readonly string[] }): Promise<BuiltRelease[]> {
+export async function buildReleases(opts: {
+  dir: string;
+  versions?: readonly string[];
+}): Promise<BuiltRelease[]> {
   const versions = opts.versions ?? DEFAULT_VERSIONS;
   const built: BuiltRelease[] = [];
   for (const v of versions) built.push(await buildVersion(opts.dir, v));

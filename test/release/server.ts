@@ -58,9 +58,18 @@ interface ActiveFault extends Fault {
   remaining: number;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers
+  });
   res.end(text);
 }
 
@@ -70,7 +79,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startReleaseServer(opts: { dir: string; host?: string; port?: number }): Promise<ReleaseServer> {
+export async function startReleaseServer(opts: {
+  dir: string;
+  host?: string;
+  port?: number;
+}): Promise<ReleaseServer> {
   const host = opts.host ?? '127.0.0.1';
   let faults: ActiveFault[] = [];
   let requests: RecordedRequest[] = [];
@@ -88,7 +101,10 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
         prerelease: r.prerelease,
         published_at: r.publishedAt,
         html_url: `${baseUrl}/istio/istio/releases/tag/${r.tag}`,
-        assets: assets.map((a) => ({ name: a, browser_download_url: `${baseUrl}/istio/istio/releases/download/${r.tag}/${a}` }))
+        assets: assets.map((a) => ({
+          name: a,
+          browser_download_url: `${baseUrl}/istio/istio/releases/download/${r.tag}/${a}`
+        }))
       };
     });
 
@@ -98,7 +114,13 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
     return f;
   };
 
-  async function serveFile(req: IncomingMessage, res: ServerResponse, path: string, file: string, fault: ActiveFault | undefined): Promise<number> {
+  async function serveFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    file: string,
+    fault: ActiveFault | undefined
+  ): Promise<number> {
     if (!existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('Not Found');
@@ -108,7 +130,9 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
     const type = name.endsWith('.sha256') ? 'text/plain' : 'application/octet-stream';
     if (fault?.kind === 'bad-checksum') {
       // A .sha256 that does not match its archive (or an archive whose bytes were altered).
-      const body = name.endsWith('.sha256') ? Buffer.from(sha256Line(Buffer.from(`corrupted ${path}`), name.slice(0, -'.sha256'.length))) : Buffer.from((await readFile(file)).map((b, i) => (i === 100 ? b ^ 0xff : b)));
+      const body = name.endsWith('.sha256')
+        ? Buffer.from(sha256Line(Buffer.from(`corrupted ${path}`), name.slice(0, -'.sha256'.length)))
+        : Buffer.from((await readFile(file)).map((b, i) => (i === 100 ? b ^ 0xff : b)));
       res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
       return 200;
@@ -138,7 +162,12 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
             sendJson(res, 400, { error: `unknown fault kind ${String(f.kind)}` });
             return undefined;
           }
-          faults.push({ ...f, kind: String(f.kind) as FaultKind, re: new RegExp(f.path ?? ''), remaining: f.count ?? Number.POSITIVE_INFINITY });
+          faults.push({
+            ...f,
+            kind: String(f.kind) as FaultKind,
+            re: new RegExp(f.path ?? ''),
+            remaining: f.count ?? Number.POSITIVE_INFINITY
+          });
         }
         sendJson(res, 200, { faults: faults.length });
       } else if (req.method === 'POST' && url.pathname === '/_control/reset') {
@@ -185,11 +214,17 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
       const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
       const all = releasesJson();
       const last = Math.max(1, Math.ceil(all.length / perPage));
-      const link = (p: number, rel: string): string => `<${baseUrl}/api/repos/istio/istio/releases?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+      const link = (p: number, rel: string): string =>
+        `<${baseUrl}/api/repos/istio/istio/releases?per_page=${perPage}&page=${p}>; rel="${rel}"`;
       const links: string[] = [];
       if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
       if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-      sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), links.length ? { Link: links.join(', ') } : {});
+      sendJson(
+        res,
+        200,
+        all.slice((page - 1) * perPage, page * perPage),
+        links.length ? { Link: links.join(', ') } : {}
+      );
       return 200;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -229,5 +264,7 @@ export async function startReleaseServer(opts: { dir: string; host?: string; por
 
 /** The release's uploaded files: everything whose name starts with `istio` (archives + .sha256). */
 function listAssets(dir: string): string[] {
-  return readdirSync(dir).filter((n) => n.startsWith('istio')).sort();
+  return readdirSync(dir)
+    .filter((n) => n.startsWith('istio'))
+    .sort();
 }

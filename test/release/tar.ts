@@ -80,6 +80,9 @@ export function withDirectories(entries: TarEntry[]): TarEntry[] {
     const parts = e.path.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/') + '/');
   }
-  const all = [...[...dirs].map((d) => ({ path: d }) as TarEntry), ...entries.filter((e) => !dirs.has(e.path))];
+  const all = [
+    ...[...dirs].map((d) => ({ path: d }) as TarEntry),
+    ...entries.filter((e) => !dirs.has(e.path))
+  ];
   return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

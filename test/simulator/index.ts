@@ -136,8 +136,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels,
         proxyImage: () => {
           const image =
-            istiod.get('istiod')?.spec?.template.spec?.containers.find((c) => c.name === 'discovery')
-              ?.image ?? istiod.get('istiod')?.spec?.template.spec?.containers[0]?.image;
+            istiod.get('istiod', GATEWAY_NAMESPACE)?.spec?.template.spec?.containers.find((c) => c.name === 'discovery')
+              ?.image ?? istiod.get('istiod', GATEWAY_NAMESPACE)?.spec?.template.spec?.containers[0]?.image;
           return image?.replace(/\/pilot:/, '/proxyv2:');
         }
       },

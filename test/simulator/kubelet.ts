@@ -149,6 +149,9 @@ export class Kubelet {
       }
       // Node status is a subresource: set it explicitly (create may drop it, a re-run must refresh it).
       await this.apis.core.patchNodeStatus({ name, body: { status: node.status } }, mergePatch);
+      // Admission (TaintNodesByCondition) adds node.kubernetes.io/not-ready to a new Node; the node
+      // lifecycle controller would lift it once Ready, but that controller is off here.
+      await this.apis.core.patchNode({ name, body: { spec: { taints: node.spec?.taints ?? null } } }, mergePatch);
     }
   }
 

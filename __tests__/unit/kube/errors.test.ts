@@ -1,5 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { apiError, isRetryable, networkCode, networkError, retryDelayMs, roleRuleFor, type RequestInfo } from '../../../src/kube/errors.js';
+import {
+  apiError,
+  isRetryable,
+  networkCode,
+  networkError,
+  retryDelayMs,
+  roleRuleFor,
+  type RequestInfo
+} from '../../../src/kube/errors.js';
 
 const req: RequestInfo = {
   verb: 'patch',
@@ -12,7 +20,15 @@ const req: RequestInfo = {
 };
 
 function status(code: number, reason: string, message: string, extra: object = {}): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message, ...extra });
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    code,
+    reason,
+    message,
+    ...extra
+  });
 }
 
 describe('apiError', () => {
@@ -20,10 +36,16 @@ describe('apiError', () => {
     const e = apiError(
       req,
       403,
-      status(403, 'Forbidden', 'deployments.apps "productpage-v1" is forbidden: User "system:serviceaccount:ci:deployer" cannot patch resource "deployments" in API group "apps" in the namespace "bookinfo"')
+      status(
+        403,
+        'Forbidden',
+        'deployments.apps "productpage-v1" is forbidden: User "system:serviceaccount:ci:deployer" cannot patch resource "deployments" in API group "apps" in the namespace "bookinfo"'
+      )
     );
     expect(e.status).toBe(403);
-    expect(e.message).toBe('forbidden: cannot patch deployments in namespace bookinfo (user system:serviceaccount:ci:deployer)');
+    expect(e.message).toBe(
+      'forbidden: cannot patch deployments in namespace bookinfo (user system:serviceaccount:ci:deployer)'
+    );
     expect(e.hint).toBe(
       'Grant the identity this permission: Role in namespace bookinfo rule: { apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"] }, bound to user "system:serviceaccount:ci:deployer".'
     );
@@ -33,20 +55,30 @@ describe('apiError', () => {
     const e = apiError(
       { ...req, verb: 'list', resource: 'namespaces', group: '', namespace: undefined, name: undefined },
       403,
-      status(403, 'Forbidden', 'namespaces is forbidden: User "alice" cannot list resource "namespaces" in API group "" at the cluster scope')
+      status(
+        403,
+        'Forbidden',
+        'namespaces is forbidden: User "alice" cannot list resource "namespaces" in API group "" at the cluster scope'
+      )
     );
     expect(e.message).toBe('forbidden: cannot list namespaces at cluster scope (user alice)');
-    expect(e.hint).toContain('ClusterRole rule: { apiGroups: [""], resources: ["namespaces"], verbs: ["list"] }');
+    expect(e.hint).toContain(
+      'ClusterRole rule: { apiGroups: [""], resources: ["namespaces"], verbs: ["list"] }'
+    );
   });
 
   test('403 without a parsable message falls back to what was requested and the kubeconfig user', () => {
     const e = apiError(req, 403, 'forbidden');
-    expect(e.message).toBe('forbidden: cannot patch deployments in namespace bookinfo (user kubeconfig-user)');
+    expect(e.message).toBe(
+      'forbidden: cannot patch deployments in namespace bookinfo (user kubeconfig-user)'
+    );
   });
 
   test('401 says the credentials are expired or invalid, without echoing anything secret', () => {
     const e = apiError(req, 401, status(401, 'Unauthorized', 'Unauthorized'));
-    expect(e.message).toBe('the API server at https://127.0.0.1:6443 rejected the credentials (401 Unauthorized)');
+    expect(e.message).toBe(
+      'the API server at https://127.0.0.1:6443 rejected the credentials (401 Unauthorized)'
+    );
     expect(e.hint).toMatch(/expired or invalid/);
   });
 
@@ -55,20 +87,52 @@ describe('apiError', () => {
       { ...req, resource: 'virtualservices', group: 'networking.istio.io', name: 'reviews' },
       422,
       status(422, 'Invalid', 'VirtualService.networking.istio.io "reviews" is invalid', {
-        details: { causes: [{ reason: 'FieldValueInvalid', field: 'spec.http[0].route[0].weight', message: 'Invalid value: "x": must be an integer' }] }
+        details: {
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              field: 'spec.http[0].route[0].weight',
+              message: 'Invalid value: "x": must be an integer'
+            }
+          ]
+        }
       })
     );
-    expect(e.message).toBe('the API server rejected virtualservices "reviews" in namespace bookinfo as invalid');
+    expect(e.message).toBe(
+      'the API server rejected virtualservices "reviews" in namespace bookinfo as invalid'
+    );
     expect(e.details).toEqual(['spec.http[0].route[0].weight: Invalid value: "x": must be an integer']);
   });
 
   test('409 apply conflict explains field ownership', () => {
-    const e = apiError(req, 409, status(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas'));
-    expect(e.message).toBe('cannot apply deployments "productpage-v1" in namespace bookinfo: fields are owned by another manager');
+    const e = apiError(
+      req,
+      409,
+      status(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas')
+    );
+    expect(e.message).toBe(
+      'cannot apply deployments "productpage-v1" in namespace bookinfo: fields are owned by another manager'
+    );
     expect(e.details[0]).toContain('conflict with "kubectl"');
   });
 
-  test('503 is reported as overloaded with the server\'s words', () => {
+  test("1.20's SSA key-field 500 is reported as a manifest problem, not an overload", () => {
+    const e = apiError(
+      { ...req, resource: 'services', group: '', name: 'details' },
+      500,
+      status(
+        500,
+        'InternalError',
+        'failed to create typed patch object: .spec.ports: element 0: associative list with keys has an element that omits key field "protocol" (and doesn\'t have default value)'
+      )
+    );
+    expect(e.message).toBe(
+      'the API server cannot server-side apply services "details" in namespace bookinfo'
+    );
+    expect(e.hint).toMatch(/protocol: TCP/);
+  });
+
+  test("503 is reported as overloaded with the server's words", () => {
     const e = apiError(req, 503, 'etcdserver: request timed out');
     expect(e.message).toMatch(/overloaded or failing \(HTTP 503\)/);
     expect(e.details).toEqual(['API server: etcdserver: request timed out']);
@@ -76,10 +140,14 @@ describe('apiError', () => {
 });
 
 describe('network failures', () => {
-  const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }) });
-  const badCert = Object.assign(new TypeError('fetch failed'), { cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
+  const refused = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' })
+  });
+  const badCert = Object.assign(new TypeError('fetch failed'), {
+    cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }
+  });
 
-  test('codes are found inside undici\'s wrapper', () => {
+  test("codes are found inside undici's wrapper", () => {
     expect(networkCode(refused)).toBe('ECONNREFUSED');
     expect(networkCode(badCert)).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     expect(networkCode(new Error('boom'))).toBeUndefined();
@@ -129,5 +197,7 @@ describe('retryDelayMs', () => {
 });
 
 test('roleRuleFor', () => {
-  expect(roleRuleFor('get', 'services/proxy', '', 'bookinfo')).toBe('Role in namespace bookinfo rule: { apiGroups: [""], resources: ["services/proxy"], verbs: ["get"] }');
+  expect(roleRuleFor('get', 'services/proxy', '', 'bookinfo')).toBe(
+    'Role in namespace bookinfo rule: { apiGroups: [""], resources: ["services/proxy"], verbs: ["get"] }'
+  );
 });

@@ -1,12 +1,30 @@
 import { describe, expect, test } from '@jest/globals';
 import { ActionError } from '../../../src/errors.js';
-import { describeRef, diffPaths, parseManifests, refOf, sameIntent, withOwnership, type KubeObject } from '../../../src/kube/objects.js';
+import {
+  describeRef,
+  diffPaths,
+  parseManifests,
+  refOf,
+  sameIntent,
+  withApplyDefaults,
+  withOwnership,
+  type KubeObject
+} from '../../../src/kube/objects.js';
 
 const deployment: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'productpage-v1', namespace: 'bookinfo', labels: { app: 'productpage' } },
-  spec: { replicas: 1, template: { spec: { containers: [{ name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.17.0' }] } } }
+  spec: {
+    replicas: 1,
+    template: {
+      spec: {
+        containers: [
+          { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.17.0' }
+        ]
+      }
+    }
+  }
 };
 
 describe('refOf / describeRef', () => {
@@ -18,7 +36,12 @@ describe('refOf / describeRef', () => {
     expect(describeRef(ref)).toBe(text);
     expect(ref).toEqual(
       obj.metadata.namespace
-        ? { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace }
+        ? {
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            name: obj.metadata.name,
+            namespace: obj.metadata.namespace
+          }
         : { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name }
     );
   });
@@ -51,7 +74,11 @@ items:
   metadata: {name: details-v1}
 `;
     const objs = parseManifests(text);
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/details', 'ServiceAccount/bookinfo-details', 'Deployment/details-v1']);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Service/details',
+      'ServiceAccount/bookinfo-details',
+      'Deployment/details-v1'
+    ]);
   });
 
   test('JSON is YAML too', () => {
@@ -59,7 +86,8 @@ items:
   });
 
   test('reports every invalid object with its position', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n---\nkind: Secret\nmetadata: {name: s}\n---\n- a\n- b\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n---\nkind: Secret\nmetadata: {name: s}\n---\n- a\n- b\n';
     let err: unknown;
     try {
       parseManifests(text, 'routing file');
@@ -75,7 +103,9 @@ items:
   });
 
   test('syntax errors become an ActionError naming the source', () => {
-    expect(() => parseManifests('a: [1, 2\nb: c', 'bookinfo.yaml')).toThrow(/bookinfo.yaml is not valid YAML/);
+    expect(() => parseManifests('a: [1, 2\nb: c', 'bookinfo.yaml')).toThrow(
+      /bookinfo.yaml is not valid YAML/
+    );
   });
 
   test('empty input yields no objects', () => {
@@ -87,8 +117,15 @@ items:
 describe('withOwnership', () => {
   test('merges labels/annotations over the object and leaves the input alone', () => {
     const before = structuredClone(deployment);
-    const owned = withOwnership(deployment, { 'app.kubernetes.io/managed-by': 'ask-istio-action', app: 'overridden' }, { 'ask-istio.dev/run': '42' });
-    expect(owned.metadata.labels).toEqual({ app: 'overridden', 'app.kubernetes.io/managed-by': 'ask-istio-action' });
+    const owned = withOwnership(
+      deployment,
+      { 'app.kubernetes.io/managed-by': 'ask-istio-action', app: 'overridden' },
+      { 'ask-istio.dev/run': '42' }
+    );
+    expect(owned.metadata.labels).toEqual({
+      app: 'overridden',
+      'app.kubernetes.io/managed-by': 'ask-istio-action'
+    });
     expect(owned.metadata.annotations).toEqual({ 'ask-istio.dev/run': '42' });
     expect(deployment).toEqual(before);
   });
@@ -108,7 +145,16 @@ describe('sameIntent', () => {
       resourceVersion: '100',
       generation: 3,
       creationTimestamp: '2024-01-01T00:00:00Z',
-      managedFields: [{ manager: 'ask-istio-action', operation: 'Apply', apiVersion: 'apps/v1', time: '2024-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }]
+      managedFields: [
+        {
+          manager: 'ask-istio-action',
+          operation: 'Apply',
+          apiVersion: 'apps/v1',
+          time: '2024-01-01T00:00:00Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:spec': {} }
+        }
+      ]
     },
     status: { replicas: 1, availableReplicas: 0 }
   };
@@ -130,17 +176,100 @@ describe('sameIntent', () => {
     expect(diffPaths(dry, live)).toEqual(['spec.replicas']);
   });
 
-  test('a change of field ownership is a difference', () => {
+  test('a change of field ownership is a difference; with a field manager only its own entries count', () => {
     const dry = structuredClone(live);
-    dry.metadata.managedFields!.push({ manager: 'kubectl', operation: 'Update', fieldsV1: {} });
+    dry.metadata.managedFields!.push({
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      fieldsV1: { 'f:status': {} }
+    });
     expect(sameIntent(dry, live)).toBe(false);
+    expect(sameIntent(dry, live, 'ask-istio-action')).toBe(true);
+    dry.metadata.managedFields![0]!.fieldsV1 = { 'f:spec': { 'f:replicas': {} } };
+    expect(sameIntent(dry, live, 'ask-istio-action')).toBe(false);
+    expect(diffPaths(dry, live, 10, 'ask-istio-action')).toEqual([
+      'metadata.managedFields[0].fieldsV1.f:spec.f:replicas'
+    ]);
   });
 
   test('a removed label is a difference; key order is not', () => {
     const dry = structuredClone(live);
     dry.metadata.labels = {};
     expect(sameIntent(dry, live)).toBe(false);
-    const reordered: KubeObject = { status: live.status, spec: live.spec, metadata: live.metadata, kind: live.kind, apiVersion: live.apiVersion };
+    const reordered: KubeObject = {
+      status: live.status,
+      spec: live.spec,
+      metadata: live.metadata,
+      kind: live.kind,
+      apiVersion: live.apiVersion
+    };
     expect(sameIntent(reordered, live)).toBe(true);
+  });
+});
+
+describe('withApplyDefaults (1.20 SSA needs list-map keys present)', () => {
+  test('Service ports and container ports get protocol TCP; explicit values stay', () => {
+    const svc: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'details' },
+      spec: {
+        ports: [
+          { port: 9080, name: 'http' },
+          { port: 53, protocol: 'UDP' }
+        ]
+      }
+    };
+    expect((withApplyDefaults(svc).spec as { ports: unknown[] }).ports).toEqual([
+      { port: 9080, name: 'http', protocol: 'TCP' },
+      { port: 53, protocol: 'UDP' }
+    ]);
+    expect((svc.spec as { ports: Array<{ protocol?: string }> }).ports[0]!.protocol).toBeUndefined();
+  });
+
+  test.each([
+    [
+      'Deployment',
+      {
+        template: {
+          spec: {
+            containers: [{ name: 'c', ports: [{ containerPort: 9080 }] }],
+            initContainers: [{ name: 'i', ports: [{ containerPort: 1 }] }]
+          }
+        }
+      }
+    ],
+    [
+      'Pod',
+      {
+        containers: [{ name: 'c', ports: [{ containerPort: 9080 }] }],
+        initContainers: [{ name: 'i', ports: [{ containerPort: 1 }] }]
+      }
+    ],
+    [
+      'CronJob',
+      {
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                containers: [{ name: 'c', ports: [{ containerPort: 9080 }] }],
+                initContainers: [{ name: 'i', ports: [{ containerPort: 1 }] }]
+              }
+            }
+          }
+        }
+      }
+    ]
+  ])('%s container ports', (kind, spec) => {
+    const out = JSON.stringify(
+      withApplyDefaults({ apiVersion: 'x/v1', kind, metadata: { name: 'n' }, spec })
+    );
+    expect(out.match(/"protocol":"TCP"/g)).toHaveLength(2);
+  });
+
+  test('objects without ports are returned equal', () => {
+    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+    expect(withApplyDefaults(cm)).toEqual(cm);
   });
 });

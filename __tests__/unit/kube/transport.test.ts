@@ -38,7 +38,12 @@ function kubeconfig(serverUrl: string): string {
   return path;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -80,7 +85,10 @@ async function connect(retry = { attempts: 4, baseDelayMs: 20, maxDelayMs: 100 }
 describe('retries', () => {
   test('503 twice then 200: three requests counted, success', async () => {
     let n = 0;
-    handler = (_req, res) => (++n <= 2 ? json(res, 503, { kind: 'Status', message: 'etcd busy' }) : json(res, 200, { major: '1', minor: '20', gitVersion: 'v1.20.2' }));
+    handler = (_req, res) =>
+      ++n <= 2
+        ? json(res, 503, { kind: 'Status', message: 'etcd busy' })
+        : json(res, 200, { major: '1', minor: '20', gitVersion: 'v1.20.2' });
     const kube = await connect();
     await expect(kube.serverVersion()).resolves.toMatchObject({ gitVersion: 'v1.20.2' });
     expect(kube.stats).toEqual({ requests: 3, writes: 0, watches: 0, relists: 0 });
@@ -89,7 +97,10 @@ describe('retries', () => {
 
   test('429 honours Retry-After', async () => {
     let n = 0;
-    handler = (_req, res) => (++n === 1 ? json(res, 429, { kind: 'Status', message: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, { gitVersion: 'v1.20.2' }));
+    handler = (_req, res) =>
+      ++n === 1
+        ? json(res, 429, { kind: 'Status', message: 'slow down' }, { 'retry-after': '1' })
+        : json(res, 200, { gitVersion: 'v1.20.2' });
     const kube = await connect();
     const t0 = Date.now();
     await kube.serverVersion();
@@ -98,8 +109,9 @@ describe('retries', () => {
     await kube.close();
   });
 
-  test('persistent 503 gives up after the attempt budget with the server\'s words', async () => {
-    handler = (_req, res) => json(res, 503, { kind: 'Status', status: 'Failure', message: 'etcdserver: leader changed' });
+  test("persistent 503 gives up after the attempt budget with the server's words", async () => {
+    handler = (_req, res) =>
+      json(res, 503, { kind: 'Status', status: 'Failure', message: 'etcdserver: leader changed' });
     const kube = await connect();
     const err = await kube.serverVersion().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActionError);
@@ -114,19 +126,29 @@ describe('retries', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const kube = await Kube.connect({ kubeconfigPath: kubeconfig(`http://127.0.0.1:${deadPort}`), retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 } });
+    const kube = await Kube.connect({
+      kubeconfigPath: kubeconfig(`http://127.0.0.1:${deadPort}`),
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 }
+    });
     const err = (await kube.serverVersion().catch((e: unknown) => e)) as ActionError;
-    expect(err.message).toBe(`the API server at http://127.0.0.1:${deadPort} is unreachable or overloaded (ECONNREFUSED after 3 attempts) while trying to get version`);
+    expect(err.message).toBe(
+      `the API server at http://127.0.0.1:${deadPort} is unreachable or overloaded (ECONNREFUSED after 3 attempts) while trying to get version`
+    );
     expect(err.describe()).not.toContain('not-a-secret');
     expect(kube.stats.requests).toBe(3);
     await kube.close();
   });
 
   test('404 from discovery means the kind is not served: "is Istio installed?"', async () => {
-    handler = (_req, res) => json(res, 404, { kind: 'Status', message: 'the server could not find the requested resource' });
+    handler = (_req, res) =>
+      json(res, 404, { kind: 'Status', message: 'the server could not find the requested resource' });
     const kube = await connect();
-    const err = (await kube.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: 'x', name: 'y' }).catch((e: unknown) => e)) as ActionError;
-    expect(err.message).toBe('the cluster does not serve kind VirtualService (apiVersion networking.istio.io/v1beta1)');
+    const err = (await kube
+      .get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: 'x', name: 'y' })
+      .catch((e: unknown) => e)) as ActionError;
+    expect(err.message).toBe(
+      'the cluster does not serve kind VirtualService (apiVersion networking.istio.io/v1beta1)'
+    );
     expect(err.hint).toMatch(/^is Istio installed\?/);
     await kube.close();
   });
@@ -136,25 +158,49 @@ describe('waitFor over list + watch', () => {
   test('410 Gone on the watch triggers a relist, then the satisfying event resolves it', async () => {
     let lists = 0;
     let watches = 0;
-    const cm = (rv: string, ready: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flag', namespace: 'team', resourceVersion: rv }, data: { ready } });
+    const cm = (rv: string, ready: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'flag', namespace: 'team', resourceVersion: rv },
+      data: { ready }
+    });
     handler = (_req, res, url) => {
       if (url.pathname === '/api/v1') return json(res, 200, coreDiscovery);
       if (url.pathname !== '/api/v1/namespaces/team/configmaps') return json(res, 404, {});
       if (!url.searchParams.get('watch')) {
         lists++;
         expect(url.searchParams.get('fieldSelector')).toBe('metadata.name=flag');
-        return json(res, 200, { kind: 'ConfigMapList', metadata: { resourceVersion: String(10 * lists) }, items: [cm(String(10 * lists), 'no')] });
+        return json(res, 200, {
+          kind: 'ConfigMapList',
+          metadata: { resourceVersion: String(10 * lists) },
+          items: [cm(String(10 * lists), 'no')]
+        });
       }
       watches++;
       res.writeHead(200, { 'content-type': 'application/json' });
       if (watches === 1) {
         expect(url.searchParams.get('resourceVersion')).toBe('10');
-        res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 10 (15)' } }) + '\n');
+        res.end(
+          JSON.stringify({
+            type: 'ERROR',
+            object: {
+              kind: 'Status',
+              code: 410,
+              reason: 'Expired',
+              message: 'too old resource version: 10 (15)'
+            }
+          }) + '\n'
+        );
         return;
       }
       expect(url.searchParams.get('resourceVersion')).toBe('20');
       // A bookmark, then an unrelated change, then the change that satisfies the wait; stream stays open.
-      res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'ConfigMap', metadata: { resourceVersion: '21' } } }) + '\n');
+      res.write(
+        JSON.stringify({
+          type: 'BOOKMARK',
+          object: { kind: 'ConfigMap', metadata: { resourceVersion: '21' } }
+        }) + '\n'
+      );
       res.write(JSON.stringify({ type: 'MODIFIED', object: cm('22', 'almost') }) + '\n');
       setTimeout(() => res.write(JSON.stringify({ type: 'MODIFIED', object: cm('23', 'yes') }) + '\n'), 100);
     };
@@ -169,7 +215,11 @@ describe('waitFor over list + watch', () => {
       { timeoutMs: 5000, onProgress: (p) => progress.push(p) }
     );
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '23' } });
+    expect(items[0]).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { resourceVersion: '23' }
+    });
     expect(progress).toEqual(['ready=no', 'ready=almost', 'ready=yes']);
     expect([lists, watches]).toEqual([2, 2]);
     expect(kube.stats).toEqual({ requests: 5, writes: 0, watches: 2, relists: 1 });
@@ -180,7 +230,8 @@ describe('waitFor over list + watch', () => {
     let watches = 0;
     handler = (_req, res, url) => {
       if (url.pathname === '/api/v1') return json(res, 200, coreDiscovery);
-      if (!url.searchParams.get('watch')) return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
+      if (!url.searchParams.get('watch'))
+        return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
       watches++;
       res.writeHead(200, { 'content-type': 'application/json' });
       if (watches === 1) {
@@ -188,10 +239,19 @@ describe('waitFor over list + watch', () => {
         return;
       }
       expect(url.searchParams.get('resourceVersion')).toBe('7');
-      res.write(JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', namespace: 'team', resourceVersion: '8' } } }) + '\n');
+      res.write(
+        JSON.stringify({
+          type: 'ADDED',
+          object: { metadata: { name: 'a', namespace: 'team', resourceVersion: '8' } }
+        }) + '\n'
+      );
     };
     const kube = await connect();
-    const items = await kube.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, (objs) => ({ done: objs.length === 1, progress: `${objs.length}` }), { timeoutMs: 5000 });
+    const items = await kube.waitFor(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' },
+      (objs) => ({ done: objs.length === 1, progress: `${objs.length}` }),
+      { timeoutMs: 5000 }
+    );
     expect(items.map((o) => o.metadata.name)).toEqual(['a']);
     expect(kube.stats).toEqual({ requests: 4, writes: 0, watches: 2, relists: 0 });
     await kube.close();
@@ -200,24 +260,39 @@ describe('waitFor over list + watch', () => {
   test('timeout rejects with the last progress and failure; abort rejects promptly', async () => {
     handler = (_req, res, url) => {
       if (url.pathname === '/api/v1') return json(res, 200, coreDiscovery);
-      if (!url.searchParams.get('watch')) return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
+      if (!url.searchParams.get('watch'))
+        return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('');
     };
     const kube = await connect();
-    const check = (): { done: boolean; progress: string; failure: string } => ({ done: false, progress: '0/1 pods ready', failure: 'pod x: container y is crash-looping' });
+    const check = (): { done: boolean; progress: string; failure: string } => ({
+      done: false,
+      progress: '0/1 pods ready',
+      failure: 'pod x: container y is crash-looping'
+    });
     const t0 = Date.now();
-    const err = (await kube.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, check, { timeoutMs: 700 }).catch((e: unknown) => e)) as ActionError;
+    const err = (await kube
+      .waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, check, { timeoutMs: 700 })
+      .catch((e: unknown) => e)) as ActionError;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(690);
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(err).toBeInstanceOf(ActionError);
     expect(err.message).toBe('timed out after 0.7s waiting for ConfigMap objects in namespace team');
-    expect(err.details).toEqual(['last state: 0/1 pods ready', 'problem: pod x: container y is crash-looping']);
+    expect(err.details).toEqual([
+      'last state: 0/1 pods ready',
+      'problem: pod x: container y is crash-looping'
+    ]);
 
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 150);
     const t1 = Date.now();
-    const aborted = (await kube.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, check, { timeoutMs: 60_000, signal: ac.signal }).catch((e: unknown) => e)) as ActionError;
+    const aborted = (await kube
+      .waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, check, {
+        timeoutMs: 60_000,
+        signal: ac.signal
+      })
+      .catch((e: unknown) => e)) as ActionError;
     expect(Date.now() - t1).toBeLessThan(600);
     expect(aborted.message).toMatch(/^cancelled/);
     await kube.close();
@@ -230,9 +305,15 @@ describe('waitFor over list + watch', () => {
     };
     const kube = await connect();
     const err = (await kube
-      .waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' }, () => ({ done: false, progress: '0/1', failure: 'image cannot be pulled', fatal: true }), { timeoutMs: 60_000 })
+      .waitFor(
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team' },
+        () => ({ done: false, progress: '0/1', failure: 'image cannot be pulled', fatal: true }),
+        { timeoutMs: 60_000 }
+      )
       .catch((e: unknown) => e)) as ActionError;
-    expect(err.message).toBe('gave up waiting for ConfigMap objects in namespace team: image cannot be pulled');
+    expect(err.message).toBe(
+      'gave up waiting for ConfigMap objects in namespace team: image cannot be pulled'
+    );
     expect(kube.stats.watches).toBe(0);
     await kube.close();
   });

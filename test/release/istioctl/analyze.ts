@@ -31,7 +31,13 @@ export interface Message {
   message: string;
 }
 
-const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'local-path-storage']);
+const SYSTEM_NAMESPACES = new Set([
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'istio-system',
+  'local-path-storage'
+]);
 const NET = 'networking.istio.io/v1alpha3';
 
 const notFound = (origin: string, ns: string, reftype: string, refval: string): Message => ({
@@ -70,11 +76,13 @@ export function analyzeSnapshot(snap: Snapshot, target: string | undefined): Mes
   const msgs: Message[] = [];
   const known = new Set<string>();
   for (const s of snap.services) known.add(`${nameOf(s)}.${nsOf(s)}.svc.cluster.local`);
-  for (const se of snap.serviceEntries) for (const h of (spec(se).hosts as string[] | undefined) ?? []) known.add(h);
+  for (const se of snap.serviceEntries)
+    for (const h of (spec(se).hosts as string[] | undefined) ?? []) known.add(h);
   const subsets = new Set<string>();
   for (const dr of snap.destinationRules) {
     const host = fqdn(String(spec(dr).host ?? ''), nsOf(dr));
-    for (const sub of (spec(dr).subsets as { name?: string }[] | undefined) ?? []) subsets.add(`${host}+${sub.name ?? ''}`);
+    for (const sub of (spec(dr).subsets as { name?: string }[] | undefined) ?? [])
+      subsets.add(`${host}+${sub.name ?? ''}`);
   }
   const gateways = new Set(snap.gateways.map((g) => `${nsOf(g)}/${nameOf(g)}`));
 
@@ -86,7 +94,9 @@ export function analyzeSnapshot(snap: Snapshot, target: string | undefined): Mes
       const ref = gw.includes('/') ? gw : `${ns}/${gw}`;
       if (!gateways.has(ref)) msgs.push(notFound(origin, ns, 'gateway', gw));
     }
-    const routes = ['http', 'tcp', 'tls'].flatMap((k) => ((spec(vs)[k] as { route?: unknown[] }[] | undefined) ?? []).flatMap((r) => r.route ?? []));
+    const routes = ['http', 'tcp', 'tls'].flatMap((k) =>
+      ((spec(vs)[k] as { route?: unknown[] }[] | undefined) ?? []).flatMap((r) => r.route ?? [])
+    );
     for (const r of routes as { destination?: { host?: string; subset?: string } }[]) {
       const host = r.destination?.host;
       if (!host) continue;
@@ -129,7 +139,9 @@ export function analyzeSnapshot(snap: Snapshot, target: string | undefined): Mes
     }
     if (!injected) continue;
     for (const pod of snap.pods.filter((p) => nsOf(p) === name)) {
-      const optOut = pod.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false' || pod.metadata?.labels?.['sidecar.istio.io/inject'] === 'false';
+      const optOut =
+        pod.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false' ||
+        pod.metadata?.labels?.['sidecar.istio.io/inject'] === 'false';
       const containers = ((spec(pod).containers as { name?: string }[] | undefined) ?? []).map((c) => c.name);
       if (!optOut && !containers.includes('istio-proxy')) {
         msgs.push({
@@ -137,7 +149,8 @@ export function analyzeSnapshot(snap: Snapshot, target: string | undefined): Mes
           level: 'Warning',
           origin: `Pod ${name}/${nameOf(pod)}`,
           namespace: name,
-          message: 'The pod is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.'
+          message:
+            'The pod is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.'
         });
       }
     }
@@ -151,19 +164,26 @@ export function analyzeSnapshot(snap: Snapshot, target: string | undefined): Mes
       seen.add(k);
       return true;
     })
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.code.localeCompare(b.code) || a.origin.localeCompare(b.origin) || a.message.localeCompare(b.message));
+    .sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        a.code.localeCompare(b.code) ||
+        a.origin.localeCompare(b.origin) ||
+        a.message.localeCompare(b.message)
+    );
 }
 
 async function snapshot(cluster: Cluster): Promise<Snapshot> {
-  const [namespaces, services, serviceEntries, virtualServices, destinationRules, gateways, pods] = await Promise.all([
-    cluster.list('v1', 'Namespace'),
-    cluster.list('v1', 'Service'),
-    cluster.list(NET, 'ServiceEntry'),
-    cluster.list(NET, 'VirtualService'),
-    cluster.list(NET, 'DestinationRule'),
-    cluster.list(NET, 'Gateway'),
-    cluster.list('v1', 'Pod')
-  ]);
+  const [namespaces, services, serviceEntries, virtualServices, destinationRules, gateways, pods] =
+    await Promise.all([
+      cluster.list('v1', 'Namespace'),
+      cluster.list('v1', 'Service'),
+      cluster.list(NET, 'ServiceEntry'),
+      cluster.list(NET, 'VirtualService'),
+      cluster.list(NET, 'DestinationRule'),
+      cluster.list(NET, 'Gateway'),
+      cluster.list('v1', 'Pod')
+    ]);
   return { namespaces, services, serviceEntries, virtualServices, destinationRules, gateways, pods };
 }
 
@@ -187,7 +207,10 @@ export async function analyzeCommand(cli: Cli, argv: string[]): Promise<number> 
   const output = str(p, 'output') ?? 'log';
   const outThreshold = (str(p, 'output-threshold') ?? 'Info') as Level;
   const failThreshold = (str(p, 'failure-threshold') ?? 'Error') as Level;
-  for (const [flag, v] of [['output-threshold', outThreshold], ['failure-threshold', failThreshold]] as const) {
+  for (const [flag, v] of [
+    ['output-threshold', outThreshold],
+    ['failure-threshold', failThreshold]
+  ] as const) {
     if (!(v in RANK)) return cli.fail(`${flag} must be one of Info, Warning, Error`, 64);
   }
   const rules = (p.flags.get('suppress') as string[] | undefined) ?? [];
@@ -196,18 +219,39 @@ export async function analyzeCommand(cli: Cli, argv: string[]): Promise<number> 
   const docs = `https://istio.io/v1.${cli.model.minor}/docs/reference/config/analysis`;
   const targetText = all ? 'all namespaces' : `namespace: ${target}`;
   if (output === 'json' || output === 'yaml') {
-    const list = shown.map((m) => ({ code: m.code, documentationUrl: `${docs}/${m.code.toLowerCase()}/?ref=istioctl`, level: m.level, message: m.message, origin: m.origin }));
-    cli.out(output === 'json' ? JSON.stringify(list, null, '\t') : list.map((m) => `- ${Object.entries(m).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n  ')}`).join('\n'));
+    const list = shown.map((m) => ({
+      code: m.code,
+      documentationUrl: `${docs}/${m.code.toLowerCase()}/?ref=istioctl`,
+      level: m.level,
+      message: m.message,
+      origin: m.origin
+    }));
+    cli.out(
+      output === 'json'
+        ? JSON.stringify(list, null, '\t')
+        : list
+            .map(
+              (m) =>
+                `- ${Object.entries(m)
+                  .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+                  .join('\n  ')}`
+            )
+            .join('\n')
+    );
     return 0; // the real command computes its exit code for `log` output only
   }
-  if (output !== 'log') return cli.fail(`invalid output format "${output}": must be one of log, json, yaml`, 64);
+  if (output !== 'log')
+    return cli.fail(`invalid output format "${output}": must be one of log, json, yaml`, 64);
   if (shown.length === 0) {
     cli.err(`✔ No validation issues found when analyzing ${targetText}.`);
   } else {
     for (const m of shown) cli.out(`${m.level} [${m.code}] (${m.origin}) ${m.message}`);
   }
   if (msgs.some((m) => RANK[m.level] >= RANK[failThreshold])) {
-    return cli.fail(`Analyzers found issues when analyzing ${targetText}.\nSee ${docs} for more information about causes and resolutions.`, 79);
+    return cli.fail(
+      `Analyzers found issues when analyzing ${targetText}.\nSee ${docs} for more information about causes and resolutions.`,
+      79
+    );
   }
   return 0;
 }

@@ -57,7 +57,9 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): Parsed {
     }
     if (spec.type === 'bool') {
       if (inline !== undefined && !['true', 'false'].includes(inline)) {
-        throw new UsageError(`invalid argument "${inline}" for "--${spec.name}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`);
+        throw new UsageError(
+          `invalid argument "${inline}" for "--${spec.name}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`
+        );
       }
       flags.set(spec.name, inline === undefined ? true : inline === 'true');
       continue;

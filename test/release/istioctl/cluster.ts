@@ -1,7 +1,16 @@
 // The stand-in istioctl's view of the cluster, through @kubernetes/client-node: kubeconfig loading
 // (--kubeconfig/$KUBECONFIG, --context), server-side apply with istioctl's field manager, list that
 // treats an unserved kind as empty, and watch-based readiness waits (no sleep-polling).
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, VersionApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  VersionApi,
+  Watch,
+  type KubernetesObject
+} from '@kubernetes/client-node';
 
 export type Obj = KubernetesObject & Record<string, unknown>;
 
@@ -16,7 +25,12 @@ export function apiMessage(err: unknown): string {
       /* not JSON: fall through */
     }
   }
-  if (body && typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
+  if (
+    body &&
+    typeof body === 'object' &&
+    'message' in body &&
+    typeof (body as { message: unknown }).message === 'string'
+  ) {
     return (body as { message: string }).message;
   }
   return e.message ?? String(err);
@@ -35,14 +49,31 @@ export interface ReadyTarget {
 
 function deploymentReady(d: Obj): boolean {
   const spec = (d.spec ?? {}) as { replicas?: number };
-  const st = (d.status ?? {}) as { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number };
+  const st = (d.status ?? {}) as {
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    replicas?: number;
+  };
   const want = spec.replicas ?? 1;
-  return (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && (st.updatedReplicas ?? 0) >= want && (st.availableReplicas ?? 0) >= want && (st.replicas ?? 0) <= want;
+  return (
+    (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    (st.updatedReplicas ?? 0) >= want &&
+    (st.availableReplicas ?? 0) >= want &&
+    (st.replicas ?? 0) <= want
+  );
 }
 
 function daemonSetReady(d: Obj): boolean {
-  const st = (d.status ?? {}) as { desiredNumberScheduled?: number; numberReady?: number; observedGeneration?: number };
-  return (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && (st.numberReady ?? 0) >= (st.desiredNumberScheduled ?? 0);
+  const st = (d.status ?? {}) as {
+    desiredNumberScheduled?: number;
+    numberReady?: number;
+    observedGeneration?: number;
+  };
+  return (
+    (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    (st.numberReady ?? 0) >= (st.desiredNumberScheduled ?? 0)
+  );
 }
 
 export class Cluster {
@@ -67,7 +98,8 @@ export class Cluster {
       if (!kc.getContextObject(context)) throw new Error(`context "${context}" does not exist`);
       kc.setCurrentContext(context);
     }
-    if (!kc.getCurrentCluster()) throw new Error('no cluster configured: set KUBECONFIG or pass --kubeconfig');
+    if (!kc.getCurrentCluster())
+      throw new Error('no cluster configured: set KUBECONFIG or pass --kubeconfig');
     return new Cluster(kc);
   }
 
@@ -83,23 +115,39 @@ export class Cluster {
 
   async apply(obj: Obj): Promise<void> {
     try {
-      await this.objects.patch(obj, undefined, undefined, this.fieldManager, true, PatchStrategy.ServerSideApply);
+      await this.objects.patch(
+        obj,
+        undefined,
+        undefined,
+        this.fieldManager,
+        true,
+        PatchStrategy.ServerSideApply
+      );
     } catch (err) {
       const msg = apiMessage(err);
       // An unserved kind (client-node's discovery error, or a 404 from the apiserver): say it as kubectl does.
       // A 404 on server-side apply (which creates when absent) means the apiVersion is not served.
-      if (/Unrecognized API version and kind/i.test(msg) || (statusCode(err) === 404 && /could not find the requested resource/.test(msg))) {
+      if (
+        /Unrecognized API version and kind/i.test(msg) ||
+        (statusCode(err) === 404 && /could not find the requested resource/.test(msg))
+      ) {
         throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`, { cause: err });
       }
       throw new Error(msg, { cause: err });
     }
   }
 
-  async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<Obj | undefined> {
+  async get(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string
+  ): Promise<Obj | undefined> {
     try {
       return (await this.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as Obj;
     } catch (err) {
-      if (statusCode(err) === 404 || /Unrecognized API version and kind/i.test(apiMessage(err))) return undefined;
+      if (statusCode(err) === 404 || /Unrecognized API version and kind/i.test(apiMessage(err)))
+        return undefined;
       throw err;
     }
   }
@@ -107,7 +155,16 @@ export class Cluster {
   /** Lists a kind; a kind the apiserver does not serve (CRD not installed) lists as empty. */
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<Obj[]> {
     try {
-      const res = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      const res = await this.objects.list(
+        apiVersion,
+        kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector
+      );
       return res.items as Obj[];
     } catch (err) {
       if (statusCode(err) === 404 || /Unrecognized API version and kind/i.test(apiMessage(err))) return [];
@@ -152,8 +209,14 @@ export class Cluster {
     const timer = setTimeout(finish, timeoutMs);
     const watch = new Watch(this.kc);
     const start = async (kind: string, namespace: string): Promise<void> => {
-      const apiPath = kind === 'Deployment' ? `/apis/apps/v1/namespaces/${namespace}/deployments` : `/apis/apps/v1/namespaces/${namespace}/daemonsets`;
-      const listed = kind === 'Deployment' ? await this.apps.listNamespacedDeployment({ namespace }) : await this.apps.listNamespacedDaemonSet({ namespace });
+      const apiPath =
+        kind === 'Deployment'
+          ? `/apis/apps/v1/namespaces/${namespace}/deployments`
+          : `/apis/apps/v1/namespaces/${namespace}/daemonsets`;
+      const listed =
+        kind === 'Deployment'
+          ? await this.apps.listNamespacedDeployment({ namespace })
+          : await this.apps.listNamespacedDaemonSet({ namespace });
       for (const o of listed.items) observe(kind, o as unknown as Obj);
       if (pending.size === 0) return;
       const rewatch = async (rv: string | undefined): Promise<void> => {
@@ -173,7 +236,9 @@ export class Cluster {
       await rewatch(listed.metadata?.resourceVersion);
     };
     let stopped = false;
-    await Promise.all([...groups.keys()].map((k) => start(k.split('/')[0] as string, k.split('/')[1] as string)));
+    await Promise.all(
+      [...groups.keys()].map((k) => start(k.split('/')[0] as string, k.split('/')[1] as string))
+    );
     if (pending.size > 0) await done;
     stopped = true;
     clearTimeout(timer);
@@ -184,17 +249,24 @@ export class Cluster {
   /** Why a workload is not ready, in the words 1.13's wait.go uses (from its newest pod). */
   async notReadyReason(t: ReadyTarget): Promise<string> {
     const obj = await this.get('apps/v1', t.kind, t.namespace, t.name);
-    const sel = ((obj?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}) as Record<string, string>;
+    const sel = ((obj?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector
+      ?.matchLabels ?? {}) as Record<string, string>;
     const labelSelector = Object.entries(sel)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     const pods = (await this.core.listNamespacedPod({ namespace: t.namespace, labelSelector })).items;
-    pods.sort((a, b) => (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0));
+    pods.sort(
+      (a, b) =>
+        (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0)
+    );
     for (const pod of pods) {
       for (const cs of pod.status?.containerStatuses ?? []) {
-        if (cs.state?.waiting) return `container failed to start: ${cs.state.waiting.reason ?? ''}: ${cs.state.waiting.message ?? ''}`;
+        if (cs.state?.waiting)
+          return `container failed to start: ${cs.state.waiting.reason ?? ''}: ${cs.state.waiting.message ?? ''}`;
       }
-      const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready' || c.type === 'PodScheduled');
+      const cond = (pod.status?.conditions ?? []).find(
+        (c) => c.type === 'Ready' || c.type === 'PodScheduled'
+      );
       if (cond && cond.status === 'False') return cond.message ?? cond.reason ?? 'pod not ready';
     }
     return pods.length === 0 ? 'no pods created' : '';

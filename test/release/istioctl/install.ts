@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadAll } from 'js-yaml';
 import type { Manifest } from '../model/bookinfo.js';
-import { installedState, ISTIO_NS, renderInstall, type Component, type InjectorEndpoint, type InstallSettings } from '../model/install.js';
+import {
+  installedState,
+  ISTIO_NS,
+  renderInstall,
+  type Component,
+  type InjectorEndpoint,
+  type InstallSettings
+} from '../model/install.js';
 import type { Spec } from '../model/profiles.js';
 import { bool, formatDuration, list, parseArgs, parseDuration, str, type FlagSpec } from './args.js';
 import type { Cluster, Obj, ReadyTarget } from './cluster.js';
@@ -29,7 +36,10 @@ const SIM_NS = 'ask-istio-sim';
 function readOperatorFiles(files: string[]): Spec[] {
   return files.map((f) => {
     const docs = loadAll(readFileSync(f, 'utf8')) as unknown[];
-    const iop = docs.find((d): d is { kind: string; spec?: Spec } => typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === 'IstioOperator');
+    const iop = docs.find(
+      (d): d is { kind: string; spec?: Spec } =>
+        typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === 'IstioOperator'
+    );
     if (!iop) throw new SettingsError(`${f}: no IstioOperator found`);
     return iop.spec ?? {};
   });
@@ -54,7 +64,11 @@ function imageTag(image: unknown): string | undefined {
 function workloads(objects: Manifest[]): ReadyTarget[] {
   return objects
     .filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet')
-    .map((o) => ({ kind: o.kind as 'Deployment' | 'DaemonSet', namespace: o.metadata.namespace ?? ISTIO_NS, name: o.metadata.name }));
+    .map((o) => ({
+      kind: o.kind as 'Deployment' | 'DaemonSet',
+      namespace: o.metadata.namespace ?? ISTIO_NS,
+      name: o.metadata.name
+    }));
 }
 
 async function waitCrdsEstablished(cluster: Cluster, names: string[], timeoutMs: number): Promise<void> {
@@ -62,10 +76,12 @@ async function waitCrdsEstablished(cluster: Cluster, names: string[], timeoutMs:
   for (const name of names) {
     for (;;) {
       const crd = await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
-      const conds = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+      const conds =
+        (crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
       if (conds.some((c) => c.type === 'Established' && c.status === 'True')) break;
       // CRD establishment takes milliseconds and has no useful watch here; a short re-read is fine.
-      if (Date.now() > deadline) throw new Error(`failed to verify CRD creation: CRD ${name} not established`);
+      if (Date.now() > deadline)
+        throw new Error(`failed to verify CRD creation: CRD ${name} not established`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -75,7 +91,9 @@ async function applyComponent(cli: Cli, cluster: Cluster, comp: Component, timeo
   // CRDs and the namespace-less objects first, as the real ordering does; CRs after their CRDs.
   for (const o of comp.objects) await cluster.apply(o as unknown as Obj);
   if (comp.name === 'Base') {
-    const crds = comp.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name);
+    const crds = comp.objects
+      .filter((o) => o.kind === 'CustomResourceDefinition')
+      .map((o) => o.metadata.name);
     await waitCrdsEstablished(cluster, crds, timeoutMs);
   }
   const notReady = await cluster.waitReady(workloads(comp.objects), timeoutMs);
@@ -87,7 +105,9 @@ async function applyComponent(cli: Cli, cluster: Cluster, comp: Component, timeo
       })
     );
     cli.debug(`not ready: ${lines.join('; ')}`);
-    throw new Error(`failed to wait for resource: resources not ready after ${formatDuration(timeoutMs)}: timed out waiting for the condition\n${lines.join('\n')}`);
+    throw new Error(
+      `failed to wait for resource: resources not ready after ${formatDuration(timeoutMs)}: timed out waiting for the condition\n${lines.join('\n')}`
+    );
   }
 }
 
@@ -105,11 +125,22 @@ const PRUNE_KINDS: [apiVersion: string, kind: string, namespaced: boolean][] = [
 ];
 
 /** Deletes objects this revision owns that the new manifest no longer renders (never Base/CRDs). */
-async function prune(cli: Cli, cluster: Cluster, m: { pdbApiVersion: string }, rev: string, desired: Manifest[]): Promise<void> {
+async function prune(
+  cli: Cli,
+  cluster: Cluster,
+  m: { pdbApiVersion: string },
+  rev: string,
+  desired: Manifest[]
+): Promise<void> {
   const keep = new Set(desired.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
   const kinds: [string, string, boolean][] = [...PRUNE_KINDS, [m.pdbApiVersion, 'PodDisruptionBudget', true]];
   for (const [apiVersion, kind] of kinds) {
-    const items = await cluster.list(apiVersion, kind, undefined, `operator.istio.io/managed=Reconcile,istio.io/rev=${rev},operator.istio.io/component!=Base`);
+    const items = await cluster.list(
+      apiVersion,
+      kind,
+      undefined,
+      `operator.istio.io/managed=Reconcile,istio.io/rev=${rev},operator.istio.io/component!=Base`
+    );
     for (const o of items) {
       const key = `${kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
       if (keep.has(key)) continue;
@@ -122,7 +153,9 @@ async function prune(cli: Cli, cluster: Cluster, m: { pdbApiVersion: string }, r
 async function injectorEndpoint(cli: Cli, cluster: Cluster): Promise<InjectorEndpoint | undefined> {
   const data = await cluster.configMap(SIM_NS, 'sim-injector');
   if (!data?.url || !data.caBundle) {
-    cli.err(`! ConfigMap ${SIM_NS}/sim-injector not found: the sidecar injector webhook (MutatingWebhookConfiguration istio-sidecar-injector) is not installed (stand-in istioctl: no simulator running)`);
+    cli.err(
+      `! ConfigMap ${SIM_NS}/sim-injector not found: the sidecar injector webhook (MutatingWebhookConfiguration istio-sidecar-injector) is not installed (stand-in istioctl: no simulator running)`
+    );
     return undefined;
   }
   return { url: data.url, caBundle: data.caBundle };
@@ -130,14 +163,29 @@ async function injectorEndpoint(cli: Cli, cluster: Cluster): Promise<InjectorEnd
 
 async function announceVersionChange(cli: Cli, cluster: Cluster, s: InstallSettings): Promise<void> {
   const istiods = await cluster.list('apps/v1', 'Deployment', ISTIO_NS, 'app=istiod');
-  const tags = [...new Set(istiods.map((d) => imageTag(((d.spec as { template?: { spec?: { containers?: { image?: string }[] } } }).template?.spec?.containers ?? [])[0]?.image)).filter((t): t is string => !!t))];
+  const tags = [
+    ...new Set(
+      istiods
+        .map((d) =>
+          imageTag(
+            ((d.spec as { template?: { spec?: { containers?: { image?: string }[] } } }).template?.spec
+              ?.containers ?? [])[0]?.image
+          )
+        )
+        .filter((t): t is string => !!t)
+    )
+  ];
   const current = tags[0];
   if (!current || current === s.tag) return;
   if (!s.revision) {
     // 1.13's wording (including its "A newer" for an older installed version).
-    cli.out(`! Istio control planes installed: ${tags.join(', ')}.\n! ${current < s.tag ? 'A newer' : 'An older'} installed version of Istio has been detected. Running this command will overwrite it.`);
+    cli.out(
+      `! Istio control planes installed: ${tags.join(', ')}.\n! ${current < s.tag ? 'A newer' : 'An older'} installed version of Istio has been detected. Running this command will overwrite it.`
+    );
   } else if (current < s.tag) {
-    cli.out(`! Istio is being upgraded from ${current} -> ${s.tag}.\n! Before upgrading, you may wish to use 'istioctl analyze' to check for IST0002 and IST0135 deprecation warnings.`);
+    cli.out(
+      `! Istio is being upgraded from ${current} -> ${s.tag}.\n! Before upgrading, you may wish to use 'istioctl analyze' to check for IST0002 and IST0135 deprecation warnings.`
+    );
   } else {
     cli.out(`! Istio is being downgraded from ${current} -> ${s.tag}.`);
   }
@@ -211,7 +259,13 @@ export async function installCommand(cli: Cli, argv: string[]): Promise<number> 
     for (const [c, ok] of results) if (ok) mark(c, true);
   }
   if (errors.length === 0) {
-    await prune(cli, cluster, m, settings.revision || 'default', rendered.flatMap((c) => c.objects));
+    await prune(
+      cli,
+      cluster,
+      m,
+      settings.revision || 'default',
+      rendered.flatMap((c) => c.objects)
+    );
     if (m.installedStateCR) await cluster.apply(installedState(m, settings) as unknown as Obj);
   }
   if (errors.length > 0) {
@@ -220,7 +274,9 @@ export async function installCommand(cli: Cli, argv: string[]): Promise<number> 
   cli.out('✔ Installation complete');
   if (m.installedStateCR) {
     cli.out('Making this installation the default for injection and validation.');
-    cli.err(`\nThank you for installing Istio 1.${m.minor}.  Please take a few minutes to tell us about your install/upgrade experience!`);
+    cli.err(
+      `\nThank you for installing Istio 1.${m.minor}.  Please take a few minutes to tell us about your install/upgrade experience!`
+    );
   }
   return 0;
 }

@@ -43,17 +43,33 @@ function makeCli(model: ReleaseModel, globals: { kubeconfig?: string; context?: 
 }
 
 function buildInfo(m: ReleaseModel): Record<string, string> {
-  return { version: m.version, revision: m.revision, golang_version: m.golangVersion, status: 'Clean', tag: m.version };
+  return {
+    version: m.version,
+    revision: m.revision,
+    golang_version: m.golangVersion,
+    status: 'Clean',
+    tag: m.version
+  };
 }
 
-async function controlPlaneVersions(cli: Cli, istioNs: string): Promise<{ control: string[]; proxies: Map<string, number> }> {
+async function controlPlaneVersions(
+  cli: Cli,
+  istioNs: string
+): Promise<{ control: string[]; proxies: Map<string, number> }> {
   const cluster = cli.cluster();
   const pods = await cluster.list('v1', 'Pod', istioNs, 'app=istiod');
-  const tagOf = (image: string | undefined): string => (image ? image.slice(image.lastIndexOf(':') + 1) : 'unknown');
-  const control = [...new Set(pods.map((p) => tagOf(((p.spec as { containers?: { image?: string }[] }).containers ?? [])[0]?.image)))];
+  const tagOf = (image: string | undefined): string =>
+    image ? image.slice(image.lastIndexOf(':') + 1) : 'unknown';
+  const control = [
+    ...new Set(
+      pods.map((p) => tagOf(((p.spec as { containers?: { image?: string }[] }).containers ?? [])[0]?.image))
+    )
+  ];
   const proxies = new Map<string, number>();
   for (const p of await cluster.list('v1', 'Pod')) {
-    const proxy = ((p.spec as { containers?: { name?: string; image?: string }[] }).containers ?? []).find((c) => c.name === 'istio-proxy');
+    const proxy = ((p.spec as { containers?: { name?: string; image?: string }[] }).containers ?? []).find(
+      (c) => c.name === 'istio-proxy'
+    );
     if (proxy) proxies.set(tagOf(proxy.image), (proxies.get(tagOf(proxy.image)) ?? 0) + 1);
   }
   return { control, proxies };
@@ -79,8 +95,16 @@ async function versionCommand(cli: Cli, argv: string[]): Promise<number> {
   }
   if (output === 'json' || output === 'yaml') {
     const doc: Record<string, unknown> = { clientVersion: buildInfo(m) };
-    if (meshInfo) doc.meshVersion = meshInfo.control.map((v) => ({ Component: 'pilot', Info: { version: v } }));
-    cli.out(output === 'json' ? JSON.stringify(doc, null, 2) : Object.entries(buildInfo(m)).map(([k, v]) => `  ${k}: ${v}`).join('\n').replace(/^/, 'clientVersion:\n'));
+    if (meshInfo)
+      doc.meshVersion = meshInfo.control.map((v) => ({ Component: 'pilot', Info: { version: v } }));
+    cli.out(
+      output === 'json'
+        ? JSON.stringify(doc, null, 2)
+        : Object.entries(buildInfo(m))
+            .map(([k, v]) => `  ${k}: ${v}`)
+            .join('\n')
+            .replace(/^/, 'clientVersion:\n')
+    );
     return 0;
   }
   if (output !== '') return cli.fail(`--output must be 'yaml' or 'json'`);
@@ -92,7 +116,8 @@ async function versionCommand(cli: Cli, argv: string[]): Promise<number> {
     return 0;
   }
   cli.out(`client version: ${short ? m.version : full}`);
-  if (meshInfo.control.length === 0) cli.out(`no running Istio pods in "${str(p, 'istioNamespace') ?? ISTIO_NS}"`);
+  if (meshInfo.control.length === 0)
+    cli.out(`no running Istio pods in "${str(p, 'istioNamespace') ?? ISTIO_NS}"`);
   else cli.out(`control plane version: ${meshInfo.control.join(', ')}`);
   const dp = [...meshInfo.proxies.entries()].map(([v, n]) => `${v} (${n} proxies)`);
   if (dp.length > 0) cli.out(`data plane version: ${dp.join(', ')}`);
@@ -112,16 +137,22 @@ async function precheckCommand(cli: Cli, argv: string[]): Promise<number> {
   if (!bool(p, 'skip-controlplane')) {
     const v = await cli.cluster().serverVersion();
     if (v.minor < m.minK8sMinor) {
-      lines.push(`Error [IST0142] (Cluster) The Kubernetes Version ${JSON.stringify(v.gitVersion)} is lower than the minimum version: 1.${m.minK8sMinor}`);
+      lines.push(
+        `Error [IST0142] (Cluster) The Kubernetes Version ${JSON.stringify(v.gitVersion)} is lower than the minimum version: 1.${m.minK8sMinor}`
+      );
     }
   }
   if (lines.length === 0) {
     const tail = m.installedStateCR ? '' : '.';
-    cli.err(`✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/${tail}`);
+    cli.err(
+      `✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/${tail}`
+    );
     return 0;
   }
   cli.out(lines.join('\n'));
-  return cli.fail(`Issues found when checking the cluster. Istio may not be safe to install or upgrade.\nSee https://istio.io/v1.${m.minor}/docs/reference/config/analysis for more information about causes and resolutions.`);
+  return cli.fail(
+    `Issues found when checking the cluster. Istio may not be safe to install or upgrade.\nSee https://istio.io/v1.${m.minor}/docs/reference/config/analysis for more information about causes and resolutions.`
+  );
 }
 
 async function uninstallCommand(cli: Cli, argv: string[]): Promise<number> {
@@ -137,7 +168,9 @@ async function uninstallCommand(cli: Cli, argv: string[]): Promise<number> {
   const purge = bool(p, 'purge');
   const revision = str(p, 'revision');
   if (!purge && !revision && ((p.flags.get('filename') as string[] | undefined) ?? []).length === 0) {
-    return cli.fail('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set');
+    return cli.fail(
+      'at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set'
+    );
   }
   if (!bool(p, 'skip-confirmation')) {
     cli.out('All Istio resources will be pruned from the cluster\nProceed? (y/N) ', false);
@@ -145,7 +178,9 @@ async function uninstallCommand(cli: Cli, argv: string[]): Promise<number> {
     return 1;
   }
   const cluster = cli.cluster();
-  const selector = purge ? 'operator.istio.io/component' : `operator.istio.io/component,istio.io/rev=${revision ?? 'default'}`;
+  const selector = purge
+    ? 'operator.istio.io/component'
+    : `operator.istio.io/component,istio.io/rev=${revision ?? 'default'}`;
   const kinds: [string, string][] = [
     ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
     ['apps/v1', 'Deployment'],
@@ -163,7 +198,10 @@ async function uninstallCommand(cli: Cli, argv: string[]): Promise<number> {
     ['apiextensions.k8s.io/v1', 'CustomResourceDefinition']
   ];
   for (const [apiVersion, kind] of kinds) {
-    const items = kind === 'IstioOperator' ? await cluster.list(apiVersion, kind, ISTIO_NS) : await cluster.list(apiVersion, kind, undefined, selector);
+    const items =
+      kind === 'IstioOperator'
+        ? await cluster.list(apiVersion, kind, ISTIO_NS)
+        : await cluster.list(apiVersion, kind, undefined, selector);
     for (const o of items) {
       if (kind === 'CustomResourceDefinition' && !purge) continue; // CRDs go only with --purge
       await cluster.delete({ ...o, apiVersion, kind } as Obj);
@@ -194,14 +232,26 @@ const ROOT_FLAGS: FlagSpec[] = [{ name: 'help', short: 'h', type: 'bool' }];
 export async function main(argv: string[]): Promise<number> {
   const version = process.env.ISTIOCTL_STANDIN_VERSION;
   if (!version) {
-    process.stderr.write('Error: ISTIOCTL_STANDIN_VERSION is not set (run the istioctl script from a stand-in release)\n');
+    process.stderr.write(
+      'Error: ISTIOCTL_STANDIN_VERSION is not set (run the istioctl script from a stand-in release)\n'
+    );
     return 1;
   }
   const model = releaseModel(version);
   // Global flags may come before the command: skip them (and the values of those taking one).
-  const takesValue = new Set(['-c', '--kubeconfig', '--context', '-n', '--namespace', '-i', '--istioNamespace', '--vklog']);
+  const takesValue = new Set([
+    '-c',
+    '--kubeconfig',
+    '--context',
+    '-n',
+    '--namespace',
+    '-i',
+    '--istioNamespace',
+    '--vklog'
+  ]);
   let at = 0;
-  while (at < argv.length && (argv[at] as string).startsWith('-')) at += takesValue.has(argv[at] as string) ? 2 : 1;
+  while (at < argv.length && (argv[at] as string).startsWith('-'))
+    at += takesValue.has(argv[at] as string) ? 2 : 1;
   let command = argv[at] ?? 'help';
   const before = argv.slice(0, at);
   let rest = argv.slice(at + 1);
@@ -215,7 +265,10 @@ export async function main(argv: string[]): Promise<number> {
   const all = [...before, ...rest];
   for (let i = 0; i < all.length; i++) {
     const a = all[i] as string;
-    for (const [name, short] of [['kubeconfig', '-c'], ['context', '']] as const) {
+    for (const [name, short] of [
+      ['kubeconfig', '-c'],
+      ['context', '']
+    ] as const) {
       if (a === `--${name}` || (short && a === short)) globals[name] = all[i + 1];
       else if (a.startsWith(`--${name}=`)) globals[name] = a.slice(name.length + 3);
     }
@@ -223,13 +276,24 @@ export async function main(argv: string[]): Promise<number> {
   const cli = makeCli(model, globals);
   const args = [...before, ...rest];
   try {
-    const known = ['version', 'install', 'apply', 'analyze', 'precheck', 'uninstall', 'verify-install', 'help'];
+    const known = [
+      'version',
+      'install',
+      'apply',
+      'analyze',
+      'precheck',
+      'uninstall',
+      'verify-install',
+      'help'
+    ];
     if (!known.includes(command) || (command === 'verify-install' && !model.hasVerifyInstall)) {
       return cli.fail(`unknown command "${command}" for "istioctl"\nRun 'istioctl --help' for usage.`);
     }
     if (command === 'help') {
       parseArgs(args, ROOT_FLAGS);
-      cli.out(`Istio configuration command line utility (stand-in ${model.version}).\n\nAvailable Commands: analyze, install, precheck (x precheck), uninstall, version${model.hasVerifyInstall ? ', verify-install' : ''}`);
+      cli.out(
+        `Istio configuration command line utility (stand-in ${model.version}).\n\nAvailable Commands: analyze, install, precheck (x precheck), uninstall, version${model.hasVerifyInstall ? ', verify-install' : ''}`
+      );
       return 0;
     }
     const fault = await checkFault(cli, command === 'apply' ? 'install' : command, command !== 'version');
@@ -251,7 +315,9 @@ export async function main(argv: string[]): Promise<number> {
         return await uninstallCommand(cli, args);
       case 'verify-install':
         // 1.13.3's verify-install cannot parse the demo profile's extensionProviders (istio#38940).
-        return cli.fail('could not overlay user config over base: json merge error (unable to find api field in struct meshConfigExtensionProvider for the json field "envoyOtelAls")');
+        return cli.fail(
+          'could not overlay user config over base: json merge error (unable to find api field in struct meshConfigExtensionProvider for the json field "envoyOtelAls")'
+        );
       default:
         return cli.fail(`unknown command "${command}" for "istioctl"`);
     }

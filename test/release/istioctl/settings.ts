@@ -5,7 +5,18 @@ import type { InstallSettings } from '../model/install.js';
 import type { ReleaseModel } from '../model/version.js';
 
 /** IstioOperatorSpec's top-level fields; anything else is refused like the real schema does. */
-const SPEC_FIELDS = new Set(['profile', 'revision', 'hub', 'tag', 'components', 'values', 'meshConfig', 'namespace', 'installPackagePath', 'unvalidatedValues']);
+const SPEC_FIELDS = new Set([
+  'profile',
+  'revision',
+  'hub',
+  'tag',
+  'components',
+  'values',
+  'meshConfig',
+  'namespace',
+  'installPackagePath',
+  'unvalidatedValues'
+]);
 
 export class SettingsError extends Error {}
 
@@ -58,7 +69,8 @@ export function setPath(spec: Node, assignment: string): void {
   }
   // Annotation keys hold dots and slashes: everything after serviceAnnotations is one key.
   const ann = parts.indexOf('serviceAnnotations');
-  const keys = ann >= 0 && ann < parts.length - 1 ? [...parts.slice(0, ann + 1), parts.slice(ann + 1).join('.')] : parts;
+  const keys =
+    ann >= 0 && ann < parts.length - 1 ? [...parts.slice(0, ann + 1), parts.slice(ann + 1).join('.')] : parts;
   let node: unknown = spec;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
@@ -96,7 +108,11 @@ export function overlay(base: unknown, over: unknown): unknown {
     for (const [k, v] of Object.entries(over)) out[k] = k in base ? overlay(base[k], v) : v;
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(over) && over.every((e) => isObj(e) && typeof e.name === 'string')) {
+  if (
+    Array.isArray(base) &&
+    Array.isArray(over) &&
+    over.every((e) => isObj(e) && typeof e.name === 'string')
+  ) {
     const out = [...base];
     for (const e of over as Node[]) {
       const i = out.findIndex((b) => isObj(b) && b.name === e.name);
@@ -127,14 +143,17 @@ export function resolveSettings(m: ReleaseModel, files: Spec[], sets: string[]):
   const user: Node = {};
   let merged: Node = {};
   for (const f of files) {
-    for (const k of Object.keys(f)) if (!SPEC_FIELDS.has(k)) throw new SettingsError(`unknown field "${k}" in v1alpha1.IstioOperatorSpec`);
+    for (const k of Object.keys(f))
+      if (!SPEC_FIELDS.has(k)) throw new SettingsError(`unknown field "${k}" in v1alpha1.IstioOperatorSpec`);
     merged = overlay(merged, f) as Node;
   }
   for (const s of sets) setPath(user, s);
   const profile = String(user.profile ?? merged.profile ?? 'default');
   const prof = profileSpec(m, profile);
   if (!prof || !(PROFILE_NAMES as readonly string[]).includes(profile)) {
-    throw new SettingsError(`could not read profile ${profile}: supported profiles are ${PROFILE_NAMES.join(', ')}`);
+    throw new SettingsError(
+      `could not read profile ${profile}: supported profiles are ${PROFILE_NAMES.join(', ')}`
+    );
   }
   let spec = overlay(profileSpec(m, 'default'), profile === 'default' ? {} : prof) as Node;
   spec = overlay(spec, merged) as Node;

@@ -23,7 +23,12 @@ function addonObjects(a: AddonSpec): Manifest[] {
   if (a.serviceAccount) out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(a.name) });
   out.push(...a.extra);
   for (const [svc, ports] of Object.entries(a.services)) {
-    out.push({ apiVersion: 'v1', kind: 'Service', metadata: meta(svc), spec: { ports, selector: { app: a.name } } });
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(svc),
+      spec: { ports, selector: { app: a.name } }
+    });
   }
   const template: Record<string, unknown> = { labels: { app: a.name, 'sidecar.istio.io/inject': 'false' } };
   if (a.podAnnotations) template.annotations = a.podAnnotations;
@@ -36,7 +41,9 @@ function addonObjects(a: AddonSpec): Manifest[] {
       selector: { matchLabels: { app: a.name } },
       template: {
         metadata: template,
-        spec: a.serviceAccount ? { serviceAccountName: a.name, containers: a.containers } : { containers: a.containers }
+        spec: a.serviceAccount
+          ? { serviceAccountName: a.name, containers: a.containers }
+          : { containers: a.containers }
       }
     }
   });
@@ -63,16 +70,26 @@ function clusterRbac(name: string, labels: Record<string, string>, rules: unknow
 const READ_ALL = [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }];
 
 export function addons(m: ReleaseModel): Record<string, Manifest[]> {
-  const kialiLabels = { app: 'kiali', 'app.kubernetes.io/name': 'kiali', 'app.kubernetes.io/instance': 'kiali' };
+  const kialiLabels = {
+    app: 'kiali',
+    'app.kubernetes.io/name': 'kiali',
+    'app.kubernetes.io/instance': 'kiali'
+  };
   const promLabels = { app: 'prometheus', component: 'server', release: 'prometheus' };
-  const grafanaLabels = { app: 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' };
+  const grafanaLabels = {
+    app: 'grafana',
+    'app.kubernetes.io/name': 'grafana',
+    'app.kubernetes.io/instance': 'grafana'
+  };
   return {
     kiali: addonObjects({
       name: 'kiali',
       serviceAccount: true,
       labels: kialiLabels,
       extra: [
-        configMap('kiali', kialiLabels, { 'config.yaml': 'auth:\n  strategy: anonymous\nserver:\n  port: 20001\n  web_root: /kiali\n' }),
+        configMap('kiali', kialiLabels, {
+          'config.yaml': 'auth:\n  strategy: anonymous\nserver:\n  port: 20001\n  web_root: /kiali\n'
+        }),
         ...clusterRbac('kiali', kialiLabels, READ_ALL)
       ],
       podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
@@ -112,9 +129,15 @@ export function addons(m: ReleaseModel): Record<string, Manifest[]> {
       name: 'grafana',
       serviceAccount: true,
       labels: grafanaLabels,
-      extra: [configMap('grafana', grafanaLabels, { 'grafana.ini': '[analytics]\ncheck_for_updates = true\n' })],
+      extra: [
+        configMap('grafana', grafanaLabels, { 'grafana.ini': '[analytics]\ncheck_for_updates = true\n' })
+      ],
       containers: [
-        { name: 'grafana', image: m.addonImages.grafana, ports: [{ name: 'grafana', containerPort: 3000, protocol: 'TCP' }] }
+        {
+          name: 'grafana',
+          image: m.addonImages.grafana,
+          ports: [{ name: 'grafana', containerPort: 3000, protocol: 'TCP' }]
+        }
       ],
       services: { grafana: [{ name: 'service', port: 3000, protocol: 'TCP', targetPort: 3000 }] }
     }),

@@ -63,7 +63,11 @@ function deployment(m: ReleaseModel, svc: string, version: string): Manifest {
   if (m.bookinfoRunAsUser) container.securityContext = { runAsUser: 1000 };
   const podMeta: Record<string, unknown> = { labels };
   if (svc === 'productpage' && m.bookinfoPrometheusAnnotations) {
-    podMeta.annotations = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' };
+    podMeta.annotations = {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9080',
+      'prometheus.io/path': '/metrics'
+    };
   }
   const podSpec: Record<string, unknown> = { serviceAccountName: `bookinfo-${svc}`, containers: [container] };
   if (volumes.length > 0) podSpec.volumes = volumes;
@@ -99,7 +103,12 @@ function subsetList(names: string[]): Record<string, unknown>[] {
   return names.map((n) => ({ name: n, labels: { version: n } }));
 }
 
-function destinationRule(m: ReleaseModel, host: string, subsets: string[], trafficPolicy?: unknown): Manifest {
+function destinationRule(
+  m: ReleaseModel,
+  host: string,
+  subsets: string[],
+  trafficPolicy?: unknown
+): Manifest {
   const spec: Record<string, unknown> = { host };
   if (trafficPolicy) spec.trafficPolicy = trafficPolicy;
   spec.subsets = subsetList(subsets);
@@ -113,7 +122,12 @@ function dest(host: string, subset: string, weight?: number): Record<string, unk
 }
 
 function virtualService(m: ReleaseModel, host: string, http: unknown[]): Manifest {
-  return { apiVersion: m.networkingApiVersion, kind: 'VirtualService', metadata: { name: host }, spec: { hosts: [host], http } };
+  return {
+    apiVersion: m.networkingApiVersion,
+    kind: 'VirtualService',
+    metadata: { name: host },
+    spec: { hosts: [host], http }
+  };
 }
 
 const JASON = [{ headers: { 'end-user': { exact: 'jason' } } }];
@@ -160,28 +174,63 @@ export function bookinfoNetworking(m: ReleaseModel): Record<string, Manifest[]> 
       destinationRule(m, host, subsets, mtls ? { tls: { mode: 'ISTIO_MUTUAL' } } : undefined)
     );
   const ratingsFault = (fault: unknown): Manifest =>
-    virtualService(m, 'ratings', [{ match: JASON, fault, route: [dest('ratings', 'v1')] }, { route: [dest('ratings', 'v1')] }]);
+    virtualService(m, 'ratings', [
+      { match: JASON, fault, route: [dest('ratings', 'v1')] },
+      { route: [dest('ratings', 'v1')] }
+    ]);
   return {
     'bookinfo-gateway': bookinfoGateway(m),
     'destination-rule-all': drAll(false),
     'destination-rule-all-mtls': drAll(true),
-    'destination-rule-reviews': [destinationRule(m, 'reviews', ALL_SUBSETS.reviews ?? [], { loadBalancer: { simple: 'RANDOM' } })],
+    'destination-rule-reviews': [
+      destinationRule(m, 'reviews', ALL_SUBSETS.reviews ?? [], { loadBalancer: { simple: 'RANDOM' } })
+    ],
     'virtual-service-all-v1': ['productpage', 'reviews', 'ratings', 'details'].map((s) =>
       virtualService(m, s, [{ route: [dest(s, 'v1')] }])
     ),
     'virtual-service-reviews-test-v2': [
-      virtualService(m, 'reviews', [{ match: JASON, route: [dest('reviews', 'v2')] }, { route: [dest('reviews', 'v1')] }])
+      virtualService(m, 'reviews', [
+        { match: JASON, route: [dest('reviews', 'v2')] },
+        { route: [dest('reviews', 'v1')] }
+      ])
     ],
     'virtual-service-reviews-jason-v2-v3': [
-      virtualService(m, 'reviews', [{ match: JASON, route: [dest('reviews', 'v2')] }, { route: [dest('reviews', 'v3')] }])
+      virtualService(m, 'reviews', [
+        { match: JASON, route: [dest('reviews', 'v2')] },
+        { route: [dest('reviews', 'v3')] }
+      ])
     ],
-    'virtual-service-reviews-50-v3': [weighted(m, 'reviews', [['v1', 50], ['v3', 50]])],
-    'virtual-service-reviews-80-20': [weighted(m, 'reviews', [['v1', 80], ['v2', 20]])],
-    'virtual-service-reviews-90-10': [weighted(m, 'reviews', [['v1', 90], ['v2', 10]])],
-    'virtual-service-reviews-v2-v3': [weighted(m, 'reviews', [['v2', 50], ['v3', 50]])],
+    'virtual-service-reviews-50-v3': [
+      weighted(m, 'reviews', [
+        ['v1', 50],
+        ['v3', 50]
+      ])
+    ],
+    'virtual-service-reviews-80-20': [
+      weighted(m, 'reviews', [
+        ['v1', 80],
+        ['v2', 20]
+      ])
+    ],
+    'virtual-service-reviews-90-10': [
+      weighted(m, 'reviews', [
+        ['v1', 90],
+        ['v2', 10]
+      ])
+    ],
+    'virtual-service-reviews-v2-v3': [
+      weighted(m, 'reviews', [
+        ['v2', 50],
+        ['v3', 50]
+      ])
+    ],
     'virtual-service-reviews-v3': [virtualService(m, 'reviews', [{ route: [dest('reviews', 'v3')] }])],
-    'virtual-service-ratings-test-delay': [ratingsFault({ delay: { percentage: { value: 100.0 }, fixedDelay: '7s' } })],
-    'virtual-service-ratings-test-abort': [ratingsFault({ abort: { percentage: { value: 100.0 }, httpStatus: 500 } })],
+    'virtual-service-ratings-test-delay': [
+      ratingsFault({ delay: { percentage: { value: 100.0 }, fixedDelay: '7s' } })
+    ],
+    'virtual-service-ratings-test-abort': [
+      ratingsFault({ abort: { percentage: { value: 100.0 }, httpStatus: 500 } })
+    ],
     'fault-injection-details-v1': [
       virtualService(m, 'details', [
         { fault: { abort: { httpStatus: 555, percentage: { value: 100 } } }, route: [dest('details', 'v1')] },

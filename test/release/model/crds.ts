@@ -12,7 +12,11 @@ const str: Schema = { type: 'string' };
 const int32: Schema = { type: 'integer', format: 'int32' };
 const open: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 const strArray: Schema = { type: 'array', items: str };
-const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });
+const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({
+  type: 'object',
+  properties,
+  ...extra
+});
 const arr = (items: Schema): Schema => ({ type: 'array', items });
 const stringMap: Schema = { type: 'object', additionalProperties: str };
 
@@ -67,8 +71,14 @@ const subset = obj({ labels: stringMap, name: str, trafficPolicy: open });
 function destinationRuleSpec(cel: boolean): Schema {
   const subsets: Schema = arr(subset);
   // 1.30's CRDs carry CEL rules; an apiserver older than 1.25 does not know the field and drops it.
-  if (cel) subsets['x-kubernetes-validations'] = [{ message: 'subset names must be unique', rule: 'self.all(x, self.exists_one(y, x.name == y.name))' }];
-  return obj({ exportTo: strArray, host: str, subsets, trafficPolicy: open, workloadSelector: open }, { required: ['host'] });
+  if (cel)
+    subsets['x-kubernetes-validations'] = [
+      { message: 'subset names must be unique', rule: 'self.all(x, self.exists_one(y, x.name == y.name))' }
+    ];
+  return obj(
+    { exportTo: strArray, host: str, subsets, trafficPolicy: open, workloadSelector: open },
+    { required: ['host'] }
+  );
 }
 
 const gatewaySpec = obj({
@@ -97,12 +107,21 @@ interface CrdDef {
 }
 
 function crd(def: CrdDef, model: ReleaseModel): Manifest {
-  const labels: Record<string, string> = { app: 'istio-pilot', chart: 'istio', heritage: 'Tiller', release: 'istio' };
+  const labels: Record<string, string> = {
+    app: 'istio-pilot',
+    chart: 'istio',
+    heritage: 'Tiller',
+    release: 'istio'
+  };
   const singular = def.kind.toLowerCase();
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${def.plural}.${def.group}`, labels, annotations: { 'helm.sh/resource-policy': 'keep' } },
+    metadata: {
+      name: `${def.plural}.${def.group}`,
+      labels,
+      annotations: { 'helm.sh/resource-policy': 'keep' }
+    },
     spec: {
       group: def.group,
       names: {
@@ -128,7 +147,9 @@ function crd(def: CrdDef, model: ReleaseModel): Manifest {
               status: open
             },
             ...(model.crdCelRules && def.kind === 'VirtualService'
-              ? { 'x-kubernetes-validations': [{ message: 'hosts must be set', rule: 'has(self.spec.hosts)' }] }
+              ? {
+                  'x-kubernetes-validations': [{ message: 'hosts must be set', rule: 'has(self.spec.hosts)' }]
+                }
               : {})
           }
         }
@@ -142,26 +163,148 @@ const AGE = { jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date'
 export function istioCrds(m: ReleaseModel): Manifest[] {
   const net = ['istio-io', 'networking-istio-io'];
   const sec = ['istio-io', 'security-istio-io'];
-  const securityVersions = m.minor >= 22 ? [{ name: 'v1', storage: true }, { name: 'v1beta1', storage: false }] : [{ name: 'v1beta1', storage: true }];
-  const telemetryVersions = m.minor >= 22 ? [{ name: 'v1', storage: false }, { name: 'v1alpha1', storage: true }] : [{ name: 'v1alpha1', storage: true }];
+  const securityVersions =
+    m.minor >= 22
+      ? [
+          { name: 'v1', storage: true },
+          { name: 'v1beta1', storage: false }
+        ]
+      : [{ name: 'v1beta1', storage: true }];
+  const telemetryVersions =
+    m.minor >= 22
+      ? [
+          { name: 'v1', storage: false },
+          { name: 'v1alpha1', storage: true }
+        ]
+      : [{ name: 'v1alpha1', storage: true }];
   const defs: CrdDef[] = [
-    { group: 'security.istio.io', kind: 'AuthorizationPolicy', plural: 'authorizationpolicies', shortNames: ['ap'], categories: sec, versions: securityVersions },
-    { group: 'networking.istio.io', kind: 'DestinationRule', plural: 'destinationrules', shortNames: ['dr'], categories: net, versions: m.crdVersions, spec: destinationRuleSpec(m.crdCelRules), columns: [{ jsonPath: '.spec.host', name: 'Host', type: 'string' }, AGE] },
-    { group: 'networking.istio.io', kind: 'EnvoyFilter', plural: 'envoyfilters', categories: net, versions: [{ name: 'v1alpha3', storage: true }] },
-    { group: 'networking.istio.io', kind: 'Gateway', plural: 'gateways', shortNames: ['gw'], categories: net, versions: m.crdVersions, spec: gatewaySpec },
-    { group: 'security.istio.io', kind: 'PeerAuthentication', plural: 'peerauthentications', shortNames: ['pa'], categories: sec, versions: securityVersions },
-    { group: 'networking.istio.io', kind: 'ProxyConfig', plural: 'proxyconfigs', categories: net, versions: [{ name: 'v1beta1', storage: true }] },
-    { group: 'security.istio.io', kind: 'RequestAuthentication', plural: 'requestauthentications', shortNames: ['ra'], categories: sec, versions: securityVersions },
-    { group: 'networking.istio.io', kind: 'ServiceEntry', plural: 'serviceentries', shortNames: ['se'], categories: net, versions: m.crdVersions },
-    { group: 'networking.istio.io', kind: 'Sidecar', plural: 'sidecars', categories: net, versions: m.crdVersions },
-    { group: 'telemetry.istio.io', kind: 'Telemetry', plural: 'telemetries', shortNames: ['telemetry'], categories: ['istio-io', 'telemetry-istio-io'], versions: telemetryVersions },
-    { group: 'networking.istio.io', kind: 'VirtualService', plural: 'virtualservices', shortNames: ['vs'], categories: net, versions: m.crdVersions, spec: virtualServiceSpec, columns: [{ jsonPath: '.spec.gateways', name: 'Gateways', type: 'string' }, { jsonPath: '.spec.hosts', name: 'Hosts', type: 'string' }, AGE] },
-    { group: 'extensions.istio.io', kind: 'WasmPlugin', plural: 'wasmplugins', categories: ['istio-io', 'extensions-istio-io'], versions: [{ name: 'v1alpha1', storage: true }] },
-    { group: 'networking.istio.io', kind: 'WorkloadEntry', plural: 'workloadentries', shortNames: ['we'], categories: net, versions: m.crdVersions },
-    { group: 'networking.istio.io', kind: 'WorkloadGroup', plural: 'workloadgroups', shortNames: ['wg'], categories: net, versions: m.crdVersions }
+    {
+      group: 'security.istio.io',
+      kind: 'AuthorizationPolicy',
+      plural: 'authorizationpolicies',
+      shortNames: ['ap'],
+      categories: sec,
+      versions: securityVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'DestinationRule',
+      plural: 'destinationrules',
+      shortNames: ['dr'],
+      categories: net,
+      versions: m.crdVersions,
+      spec: destinationRuleSpec(m.crdCelRules),
+      columns: [{ jsonPath: '.spec.host', name: 'Host', type: 'string' }, AGE]
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'EnvoyFilter',
+      plural: 'envoyfilters',
+      categories: net,
+      versions: [{ name: 'v1alpha3', storage: true }]
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'Gateway',
+      plural: 'gateways',
+      shortNames: ['gw'],
+      categories: net,
+      versions: m.crdVersions,
+      spec: gatewaySpec
+    },
+    {
+      group: 'security.istio.io',
+      kind: 'PeerAuthentication',
+      plural: 'peerauthentications',
+      shortNames: ['pa'],
+      categories: sec,
+      versions: securityVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'ProxyConfig',
+      plural: 'proxyconfigs',
+      categories: net,
+      versions: [{ name: 'v1beta1', storage: true }]
+    },
+    {
+      group: 'security.istio.io',
+      kind: 'RequestAuthentication',
+      plural: 'requestauthentications',
+      shortNames: ['ra'],
+      categories: sec,
+      versions: securityVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'ServiceEntry',
+      plural: 'serviceentries',
+      shortNames: ['se'],
+      categories: net,
+      versions: m.crdVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'Sidecar',
+      plural: 'sidecars',
+      categories: net,
+      versions: m.crdVersions
+    },
+    {
+      group: 'telemetry.istio.io',
+      kind: 'Telemetry',
+      plural: 'telemetries',
+      shortNames: ['telemetry'],
+      categories: ['istio-io', 'telemetry-istio-io'],
+      versions: telemetryVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      plural: 'virtualservices',
+      shortNames: ['vs'],
+      categories: net,
+      versions: m.crdVersions,
+      spec: virtualServiceSpec,
+      columns: [
+        { jsonPath: '.spec.gateways', name: 'Gateways', type: 'string' },
+        { jsonPath: '.spec.hosts', name: 'Hosts', type: 'string' },
+        AGE
+      ]
+    },
+    {
+      group: 'extensions.istio.io',
+      kind: 'WasmPlugin',
+      plural: 'wasmplugins',
+      categories: ['istio-io', 'extensions-istio-io'],
+      versions: [{ name: 'v1alpha1', storage: true }]
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'WorkloadEntry',
+      plural: 'workloadentries',
+      shortNames: ['we'],
+      categories: net,
+      versions: m.crdVersions
+    },
+    {
+      group: 'networking.istio.io',
+      kind: 'WorkloadGroup',
+      plural: 'workloadgroups',
+      shortNames: ['wg'],
+      categories: net,
+      versions: m.crdVersions
+    }
   ];
   if (m.installedStateCR) {
-    defs.push({ group: 'install.istio.io', kind: 'IstioOperator', plural: 'istiooperators', shortNames: ['iop', 'io'], categories: ['istio-io'], versions: [{ name: 'v1alpha1', storage: true }] });
+    defs.push({
+      group: 'install.istio.io',
+      kind: 'IstioOperator',
+      plural: 'istiooperators',
+      shortNames: ['iop', 'io'],
+      categories: ['istio-io'],
+      versions: [{ name: 'v1alpha1', storage: true }]
+    });
   }
   return defs.map((d) => crd(d, m));
 }

@@ -56,10 +56,18 @@ interface Ctx {
   suffix: string;
 }
 
-function labelsFor(c: Ctx, component: ComponentName, extra: Record<string, string> = {}): Record<string, string> {
+function labelsFor(
+  c: Ctx,
+  component: ComponentName,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     ...extra,
-    'install.operator.istio.io/owning-resource': c.m.installedStateCR ? (c.s.revision ? `installed-state-${c.s.revision}` : 'installed-state') : 'unknown',
+    'install.operator.istio.io/owning-resource': c.m.installedStateCR
+      ? c.s.revision
+        ? `installed-state-${c.s.revision}`
+        : 'installed-state'
+      : 'unknown',
     'install.operator.istio.io/owning-resource-namespace': ISTIO_NS,
     'istio.io/rev': c.rev,
     'operator.istio.io/component': component,
@@ -68,7 +76,13 @@ function labelsFor(c: Ctx, component: ComponentName, extra: Record<string, strin
   };
 }
 
-function nsMeta(c: Ctx, comp: ComponentName, name: string, extra: Record<string, string> = {}, namespace = ISTIO_NS) {
+function nsMeta(
+  c: Ctx,
+  comp: ComponentName,
+  name: string,
+  extra: Record<string, string> = {},
+  namespace = ISTIO_NS
+) {
   return { name, namespace, labels: labelsFor(c, comp, extra) };
 }
 
@@ -81,7 +95,14 @@ function pdb(c: Ctx, comp: ComponentName, name: string, selector: Record<string,
   };
 }
 
-function clusterRbac(c: Ctx, comp: ComponentName, name: string, sa: string, rules: unknown[], ns = ISTIO_NS): Manifest[] {
+function clusterRbac(
+  c: Ctx,
+  comp: ComponentName,
+  name: string,
+  sa: string,
+  rules: unknown[],
+  ns = ISTIO_NS
+): Manifest[] {
   const metadata = { name, labels: labelsFor(c, comp) };
   return [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata, rules },
@@ -98,11 +119,36 @@ function clusterRbac(c: Ctx, comp: ComponentName, name: string, sa: string, rule
 function base(c: Ctx): Manifest[] {
   const sa = 'istio-reader-service-account';
   return [
-    ...istioCrds(c.m).map((crd) => ({ ...crd, metadata: { ...crd.metadata, labels: { ...crd.metadata.labels, ...labelsFor(c, 'Base') } } })),
+    ...istioCrds(c.m).map((crd) => ({
+      ...crd,
+      metadata: { ...crd.metadata, labels: { ...crd.metadata.labels, ...labelsFor(c, 'Base') } }
+    })),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: nsMeta(c, 'Base', sa, { app: 'istio-reader' }) },
     ...clusterRbac(c, 'Base', `istio-reader-clusterrole-${ISTIO_NS}`, sa, [
-      { apiGroups: ['config.istio.io', 'security.istio.io', 'networking.istio.io', 'authentication.istio.io', 'rbac.istio.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['endpoints', 'pods', 'services', 'nodes', 'replicationcontrollers', 'namespaces', 'secrets'], verbs: ['get', 'list', 'watch'] }
+      {
+        apiGroups: [
+          'config.istio.io',
+          'security.istio.io',
+          'networking.istio.io',
+          'authentication.istio.io',
+          'rbac.istio.io'
+        ],
+        resources: ['*'],
+        verbs: ['get', 'list', 'watch']
+      },
+      {
+        apiGroups: [''],
+        resources: [
+          'endpoints',
+          'pods',
+          'services',
+          'nodes',
+          'replicationcontrollers',
+          'namespaces',
+          'secrets'
+        ],
+        verbs: ['get', 'list', 'watch']
+      }
     ])
   ];
 }
@@ -138,7 +184,12 @@ function injectorWebhook(c: Ctx, injector: InjectorEndpoint): Manifest {
         {
           name: 'rev.namespace.sidecar-injector.istio.io',
           ...common,
-          namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [c.s.revision] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+          namespaceSelector: {
+            matchExpressions: [
+              { key: 'istio.io/rev', operator: 'In', values: [c.s.revision] },
+              { key: 'istio-injection', operator: 'DoesNotExist' }
+            ]
+          },
           objectSelector: { matchExpressions: [optOut] }
         }
       ]
@@ -146,34 +197,65 @@ function injectorWebhook(c: Ctx, injector: InjectorEndpoint): Manifest {
         {
           name: 'namespace.sidecar-injector.istio.io',
           ...common,
-          namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
+          namespaceSelector: {
+            matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }]
+          },
           objectSelector: { matchExpressions: [optOut] }
         },
         {
           name: 'object.sidecar-injector.istio.io',
           ...common,
-          namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
-          objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] }
+          namespaceSelector: {
+            matchExpressions: [
+              { key: 'istio-injection', operator: 'DoesNotExist' },
+              { key: 'istio.io/rev', operator: 'DoesNotExist' }
+            ]
+          },
+          objectSelector: {
+            matchExpressions: [
+              { key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] },
+              { key: 'istio.io/rev', operator: 'DoesNotExist' }
+            ]
+          }
         }
       ];
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: { name: `istio-sidecar-injector${c.suffix}`, labels: labelsFor(c, 'Pilot', { app: 'sidecar-injector' }) },
+    metadata: {
+      name: `istio-sidecar-injector${c.suffix}`,
+      labels: labelsFor(c, 'Pilot', { app: 'sidecar-injector' })
+    },
     webhooks
   };
 }
 
 function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
   const name = `istiod${c.suffix}`;
-  const selector: Record<string, string> = { app: 'istiod', istio: 'pilot', ...(c.s.revision ? { 'istio.io/rev': c.rev } : {}) };
+  const selector: Record<string, string> = {
+    app: 'istiod',
+    istio: 'pilot',
+    ...(c.s.revision ? { 'istio.io/rev': c.rev } : {})
+  };
   const demo = c.s.profile === 'demo';
   const out: Manifest[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: nsMeta(c, 'Pilot', name, { app: 'istiod' }) },
     ...clusterRbac(c, 'Pilot', `istiod-clusterrole${c.suffix}-${ISTIO_NS}`, name, [
-      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
-      { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
-      { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'namespaces', 'endpoints'], verbs: ['get', 'list', 'watch'] }
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['mutatingwebhookconfigurations'],
+        verbs: ['get', 'list', 'watch', 'update', 'patch']
+      },
+      {
+        apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
+        resources: ['*'],
+        verbs: ['get', 'watch', 'list']
+      },
+      {
+        apiGroups: [''],
+        resources: ['pods', 'nodes', 'services', 'namespaces', 'endpoints'],
+        verbs: ['get', 'list', 'watch']
+      }
     ]),
     {
       apiVersion: 'v1',
@@ -186,8 +268,18 @@ function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
       kind: 'ConfigMap',
       metadata: nsMeta(c, 'Pilot', `istio-sidecar-injector${c.suffix}`, { release: 'istio' }),
       data: {
-        config: dump({ policy: 'enabled', alwaysInjectSelector: [], neverInjectSelector: [], injectedAnnotations: {}, template: '{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}' }),
-        values: JSON.stringify({ global: { hub: c.s.hub, tag: c.s.tag, proxy: { image: 'proxyv2' }, istioNamespace: ISTIO_NS }, revision: c.s.revision, sidecarInjectorWebhook: { rewriteAppHTTPProbe: true } })
+        config: dump({
+          policy: 'enabled',
+          alwaysInjectSelector: [],
+          neverInjectSelector: [],
+          injectedAnnotations: {},
+          template: '{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}'
+        }),
+        values: JSON.stringify({
+          global: { hub: c.s.hub, tag: c.s.tag, proxy: { image: 'proxyv2' }, istioNamespace: ISTIO_NS },
+          revision: c.s.revision,
+          sidecarInjectorWebhook: { rewriteAppHTTPProbe: true }
+        })
       }
     },
     {
@@ -199,8 +291,17 @@ function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
         selector: { matchLabels: selector },
         template: {
           metadata: {
-            labels: { ...selector, 'istio.io/rev': c.rev, 'sidecar.istio.io/inject': 'false', 'operator.istio.io/component': 'Pilot' },
-            annotations: { 'prometheus.io/port': '15014', 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false' }
+            labels: {
+              ...selector,
+              'istio.io/rev': c.rev,
+              'sidecar.istio.io/inject': 'false',
+              'operator.istio.io/component': 'Pilot'
+            },
+            annotations: {
+              'prometheus.io/port': '15014',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'false'
+            }
           },
           spec: {
             serviceAccountName: name,
@@ -209,20 +310,42 @@ function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
               {
                 name: 'discovery',
                 image: `${c.s.hub}/pilot:${c.s.tag}`,
-                args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:info', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
+                args: [
+                  'discovery',
+                  '--monitoringAddr=:15014',
+                  '--log_output_level=default:info',
+                  '--domain',
+                  'cluster.local',
+                  '--keepaliveMaxServerConnectionAge',
+                  '30m'
+                ],
                 ports: [
                   { containerPort: 8080, protocol: 'TCP' },
                   { containerPort: 15010, protocol: 'TCP' },
                   { containerPort: 15017, protocol: 'TCP' }
                 ],
-                readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
+                readinessProbe: {
+                  httpGet: { path: '/ready', port: 8080 },
+                  initialDelaySeconds: 1,
+                  periodSeconds: 3,
+                  timeoutSeconds: 5
+                },
                 env: [
                   { name: 'REVISION', value: c.rev },
                   { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
                   ...(demo ? [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }] : [])
                 ],
-                resources: { requests: demo ? { cpu: '10m', memory: '100Mi' } : { cpu: '500m', memory: '2048Mi' } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true, capabilities: { drop: ['ALL'] } }
+                resources: {
+                  requests: demo ? { cpu: '10m', memory: '100Mi' } : { cpu: '500m', memory: '2048Mi' }
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsUser: 1337,
+                  runAsGroup: 1337,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] }
+                }
               }
             ]
           }
@@ -280,7 +403,8 @@ function gateway(c: Ctx, kind: 'ingress' | 'egress'): Manifest[] {
   const sa = `${name}-service-account`;
   const objectLabels = { ...selector, release: 'istio' };
   const serviceMeta: ManifestMeta = nsMeta(c, comp, name, objectLabels);
-  if (kind === 'ingress' && Object.keys(c.s.ingressServiceAnnotations).length > 0) serviceMeta.annotations = { ...c.s.ingressServiceAnnotations };
+  if (kind === 'ingress' && Object.keys(c.s.ingressServiceAnnotations).length > 0)
+    serviceMeta.annotations = { ...c.s.ingressServiceAnnotations };
   const out: Manifest[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: nsMeta(c, comp, sa, objectLabels) },
     {
@@ -305,8 +429,22 @@ function gateway(c: Ctx, kind: 'ingress' | 'egress'): Manifest[] {
         strategy: { rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
         template: {
           metadata: {
-            labels: { ...objectLabels, chart: 'gateways', heritage: 'Tiller', 'service.istio.io/canonical-name': name, 'service.istio.io/canonical-revision': 'latest', 'istio.io/rev': c.rev, 'sidecar.istio.io/inject': 'false', 'operator.istio.io/component': comp },
-            annotations: { 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false' }
+            labels: {
+              ...objectLabels,
+              chart: 'gateways',
+              heritage: 'Tiller',
+              'service.istio.io/canonical-name': name,
+              'service.istio.io/canonical-revision': 'latest',
+              'istio.io/rev': c.rev,
+              'sidecar.istio.io/inject': 'false',
+              'operator.istio.io/component': comp
+            },
+            annotations: {
+              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'false'
+            }
           },
           spec: {
             serviceAccountName: sa,
@@ -315,19 +453,45 @@ function gateway(c: Ctx, kind: 'ingress' | 'egress'): Manifest[] {
               {
                 name: 'istio-proxy',
                 image: `${c.s.hub}/proxyv2:${c.s.tag}`,
-                args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+                args: [
+                  'proxy',
+                  'router',
+                  '--domain',
+                  '$(POD_NAMESPACE).svc.cluster.local',
+                  '--proxyLogLevel=warning',
+                  '--proxyComponentLogLevel=misc:error',
+                  '--log_output_level=default:info'
+                ],
                 ports: [
                   ...ports.map((p) => ({ containerPort: p.targetPort, protocol: 'TCP' })),
                   { containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }
                 ],
-                readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, failureThreshold: 30, initialDelaySeconds: 1, periodSeconds: 2 },
+                readinessProbe: {
+                  httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+                  failureThreshold: 30,
+                  initialDelaySeconds: 1,
+                  periodSeconds: 2
+                },
                 env: [
                   { name: 'ISTIO_META_ROUTER_MODE', value: 'standard' },
-                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+                  {
+                    name: 'POD_NAMESPACE',
+                    valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }
+                  },
                   { name: 'CA_ADDR', value: `istiod${c.suffix}.${ISTIO_NS}.svc:15012` }
                 ],
-                resources: demo ? { requests: { cpu: '10m', memory: '40Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } : { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true }
+                resources: demo
+                  ? { requests: { cpu: '10m', memory: '40Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } }
+                  : {
+                      requests: { cpu: '100m', memory: '128Mi' },
+                      limits: { cpu: '2000m', memory: '1024Mi' }
+                    },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  privileged: false,
+                  readOnlyRootFilesystem: true
+                }
               }
             ]
           }
@@ -354,12 +518,21 @@ function cni(c: Ctx): Manifest[] {
   const labels = { 'k8s-app': 'istio-cni-node' };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: nsMeta(c, 'Cni', 'istio-cni', {}, ns) },
-    ...clusterRbac(c, 'Cni', 'istio-cni', 'istio-cni', [{ apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch'] }], ns),
+    ...clusterRbac(
+      c,
+      'Cni',
+      'istio-cni',
+      'istio-cni',
+      [{ apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch'] }],
+      ns
+    ),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: nsMeta(c, 'Cni', 'istio-cni-config', labels, ns),
-      data: { cni_network_config: JSON.stringify({ cniVersion: '0.3.1', name: 'istio-cni', type: 'istio-cni' }) }
+      data: {
+        cni_network_config: JSON.stringify({ cniVersion: '0.3.1', name: 'istio-cni', type: 'istio-cni' })
+      }
     },
     {
       apiVersion: 'apps/v1',
@@ -394,7 +567,11 @@ function cni(c: Ctx): Manifest[] {
 }
 
 /** The components `istioctl install` applies, in dependency order (Base first, gateways last). */
-export function renderInstall(m: ReleaseModel, s: InstallSettings, injector: InjectorEndpoint | undefined): Component[] {
+export function renderInstall(
+  m: ReleaseModel,
+  s: InstallSettings,
+  injector: InjectorEndpoint | undefined
+): Component[] {
   const c: Ctx = { m, s, rev: s.revision || 'default', suffix: s.revision ? `-${s.revision}` : '' };
   const comps: [ComponentName, Manifest[]][] = [
     ['Base', base(c)],
@@ -419,7 +596,13 @@ export function installedState(m: ReleaseModel, s: InstallSettings): Manifest {
       namespace: ISTIO_NS,
       annotations: { 'install.istio.io/ignoreReconcile': 'true' }
     },
-    spec: { ...s.operatorSpec, profile: s.profile, hub: s.hub, tag: s.tag, ...(s.revision ? { revision: s.revision } : {}) }
+    spec: {
+      ...s.operatorSpec,
+      profile: s.profile,
+      hub: s.hub,
+      tag: s.tag,
+      ...(s.revision ? { revision: s.revision } : {})
+    }
   };
 }
 

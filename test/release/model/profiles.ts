@@ -33,22 +33,44 @@ function defaultSpec(m: ReleaseModel): Spec {
 
 function demoSpec(m: ReleaseModel): Spec {
   if (m.minor >= 20) {
-    return { components: { egressGateways: [{ name: 'istio-egressgateway', enabled: true }] }, values: { profile: 'demo' } };
+    return {
+      components: { egressGateways: [{ name: 'istio-egressgateway', enabled: true }] },
+      values: { profile: 'demo' }
+    };
   }
   return {
     meshConfig: {
       accessLogFile: '/dev/stdout',
-      extensionProviders: [{ name: 'otel', envoyOtelAls: { service: 'otel-collector.istio-system.svc.cluster.local', port: 4317 } }]
+      extensionProviders: [
+        {
+          name: 'otel',
+          envoyOtelAls: { service: 'otel-collector.istio-system.svc.cluster.local', port: 4317 }
+        }
+      ]
     },
     components: {
       egressGateways: [{ name: 'istio-egressgateway', enabled: true, k8s: { resources: DEMO_REQUESTS } }],
-      ingressGateways: [{ name: 'istio-ingressgateway', enabled: true, k8s: { resources: DEMO_REQUESTS, service: { ports: DEMO_INGRESS_PORTS } } }],
-      pilot: { k8s: { env: [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }], resources: { requests: { cpu: '10m', memory: '100Mi' } } } }
+      ingressGateways: [
+        {
+          name: 'istio-ingressgateway',
+          enabled: true,
+          k8s: { resources: DEMO_REQUESTS, service: { ports: DEMO_INGRESS_PORTS } }
+        }
+      ],
+      pilot: {
+        k8s: {
+          env: [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }],
+          resources: { requests: { cpu: '10m', memory: '100Mi' } }
+        }
+      }
     },
     values: {
       global: { proxy: { resources: DEMO_REQUESTS } },
       pilot: { autoscaleEnabled: false },
-      gateways: { 'istio-egressgateway': { autoscaleEnabled: false }, 'istio-ingressgateway': { autoscaleEnabled: false } }
+      gateways: {
+        'istio-egressgateway': { autoscaleEnabled: false },
+        'istio-ingressgateway': { autoscaleEnabled: false }
+      }
     }
   };
 }

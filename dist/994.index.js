@@ -1,0 +1,113 @@
+export const id = 994;
+export const ids = [994];
+export const modules = {
+
+/***/ 57994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   writeSummary: () => (/* binding */ writeSummary)
+/* harmony export */ });
+/* unused harmony exports routingDiagram, renderSummary */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46058);
+// The job summary, rendered (pure) from the report model, then written with core.summary. Secrets never
+// get here: the model holds no credentials, and the writer masks anything registered as secret anyway.
+
+function esc(s) {
+    return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function table(head, rows) {
+    return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+function edges(from, who, d, lines) {
+    for (const [outcome, share] of Object.entries(d)) {
+        if (!share)
+            continue;
+        const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : 'reviews_unavailable';
+        lines.push(`  ${from} -->|"${who} ${share}%"| ${target}`);
+    }
+}
+/** Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. */
+function routingDiagram(expectation) {
+    const lines = ['flowchart LR', '  client((client)) --> gw[istio-ingressgateway]', '  gw --> productpage[productpage v1]', '  productpage --> details[details v1]'];
+    const versions = new Set();
+    const collect = (d) => Object.keys(d).filter((k) => /^v\d$/.test(k) && d[k]).forEach((k) => versions.add(k));
+    if (expectation) {
+        collect(expectation.anonymous);
+        for (const d of Object.values(expectation.users ?? {}))
+            collect(d);
+    }
+    for (const v of [...versions].sort())
+        lines.push(`  reviews_${v}[reviews ${v}]`);
+    if (expectation) {
+        edges('productpage', 'anonymous', expectation.anonymous, lines);
+        for (const [user, d] of Object.entries(expectation.users ?? {}))
+            edges('productpage', user, d, lines);
+    }
+    for (const v of [...versions].sort())
+        if (v !== 'v1')
+            lines.push(`  reviews_${v} --> ratings[ratings v1]`);
+    if (expectation?.ratingsFault) {
+        lines.push(`  ratings -.-|"${expectation.ratingsFault.fault} for ${expectation.ratingsFault.users.join(', ')}"| fault{{fault}}`);
+    }
+    return ['```mermaid', ...lines, '```'].join('\n');
+}
+function renderSummary(r) {
+    const parts = [];
+    const title = r.mode === 'deploy' ? 'Istio + Bookinfo on ASK' : r.mode === 'teardown' ? 'Preview teardown' : 'Preview prune';
+    parts.push(`## ${title}${r.dryRun ? ' (dry run — nothing changed)' : ''}`);
+    const facts = [];
+    if (r.cluster)
+        facts.push(['Cluster', `${r.cluster.server} (Kubernetes ${r.cluster.kubeVersion}${r.cluster.serverless ? ', serverless' : ''}, auth: ${r.cluster.source})`]);
+    if (r.istio)
+        facts.push(['Istio', `${r.istio.version} — ${r.istio.action}: ${r.istio.reason}${r.istio.cacheHit ? ' (istioctl from tool cache)' : ''}`]);
+    if (r.compatibility)
+        facts.push(['Compatibility', r.compatibility]);
+    if (r.namespace)
+        facts.push(['Namespace', r.namespace]);
+    if (r.routing)
+        facts.push(['Routing', `${r.routing.variant} — ${r.routing.description}`]);
+    if (r.gateway)
+        facts.push(['Gateway URL', `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`]);
+    if (r.smokeStatus)
+        facts.push(['Smoke test', r.smokeStatus]);
+    if (facts.length)
+        parts.push(table(['', ''], facts));
+    if (r.warnings.length)
+        parts.push(r.warnings.map((w) => `> [!WARNING]\n> ${w}`).join('\n\n'));
+    if (r.plan.length)
+        parts.push('### Plan', r.plan.map((l) => `- ${l}`).join('\n'));
+    if (r.components.length) {
+        parts.push('### Components', table(['Namespace', 'Deployment', 'Ready', 'Image'], r.components.map((c) => [c.namespace, c.name, `${c.ready}/${c.desired}`, c.image])));
+    }
+    if (r.routing)
+        parts.push('### Traffic routing', routingDiagram(r.routing.expectation));
+    if (r.verification !== undefined)
+        parts.push('### Verification', verificationTable(r.verification));
+    if (r.analyze.length)
+        parts.push('### istioctl analyze', r.analyze.map((l) => `- \`${l}\``).join('\n'));
+    parts.push('### Timings', table(['Step', 'Status', 'Seconds'], r.steps.steps.map((s) => [s.name, s.status, (s.durationMs / 1000).toFixed(1)])));
+    return parts.join('\n\n') + '\n';
+}
+function verificationTable(v) {
+    const ids = v.identities;
+    if (!Array.isArray(ids))
+        return '```json\n' + JSON.stringify(v, null, 2) + '\n```';
+    return table(['Identity', 'Expected', 'Observed', 'p-value', 'Result'], ids.map((i) => [
+        i.identity ?? '',
+        JSON.stringify(i.expected ?? ''),
+        JSON.stringify(i.observed ?? {}),
+        i.pValue === undefined ? '' : i.pValue.toPrecision(3),
+        i.pass ? '✅ pass' : '❌ fail'
+    ]));
+}
+async function writeSummary(report) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(renderSummary(report)).write();
+}
+
+
+/***/ })
+
+};
