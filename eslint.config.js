@@ -6,13 +6,25 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly'
+      }
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.object.name='core'][callee.property.name=/^getInput|getBooleanInput|getMultilineInput$/]",
+          selector:
+            "CallExpression[callee.object.name='core'][callee.property.name=/^getInput|getBooleanInput|getMultilineInput$/]",
           message: 'Only src/inputs/read.ts reads action inputs; everything else uses the typed Config.'
         }
       ]

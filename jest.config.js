@@ -18,9 +18,10 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/harness/globalSetup.ts',
-      globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
-      testTimeout: 600000
+      globalTeardown: '<rootDir>/test/harness/globalTeardown.ts'
     }
   ],
+  // A global option (ignored inside `projects`): e2e tests wait for real rollouts on the test cluster.
+  testTimeout: 600000,
   maxWorkers: 1
 };

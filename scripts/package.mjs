@@ -21,7 +21,8 @@ build('src/index.ts', out);
 const postDir = join(work, 'post');
 build('src/post.ts', postDir);
 const postFiles = readdirSync(postDir).filter((f) => f !== 'package.json');
-if (postFiles.length !== 1) throw new Error(`post bundle must be a single file, got: ${postFiles.join(', ')}`);
+if (postFiles.length !== 1)
+  throw new Error(`post bundle must be a single file, got: ${postFiles.join(', ')}`);
 cpSync(join(postDir, 'index.js'), join(out, 'post.js'));
 
 const files = readdirSync(out).sort();

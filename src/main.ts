@@ -22,7 +22,9 @@ export async function run(): Promise<void> {
   } finally {
     if (report && summary) {
       const { writeSummary } = await import('./report/summary.js');
-      await writeSummary(report).catch((e: unknown) => core.warning(`could not write the job summary: ${messageOf(e)}`));
+      await writeSummary(report).catch((e: unknown) =>
+        core.warning(`could not write the job summary: ${messageOf(e)}`)
+      );
     }
   }
 }

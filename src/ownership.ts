@@ -39,7 +39,9 @@ export function ownership(previewId: string | undefined, run: RunContext): Owner
 export function runContextFromEnv(env: NodeJS.ProcessEnv, now = new Date()): RunContext {
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl =
-    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
   const pr = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
   return { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, prNumber: pr, runUrl, now };
 }

@@ -43,22 +43,50 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
     note(`istioctl ${t.version} (${t.cacheHit ? 'tool cache hit' : 'downloaded and verified'})`);
     return t;
   });
-  const istioctl = new Istioctl(tool.binary, { kubeconfig: creds.kubeconfigPath, context: creds.context, secrets: config.secrets });
-  report.istio = { version: tool.version, istioctlPath: tool.binary, cacheHit: tool.cacheHit, action: 'pending', reason: '' };
+  const istioctl = new Istioctl(tool.binary, {
+    kubeconfig: creds.kubeconfigPath,
+    context: creds.context,
+    secrets: config.secrets
+  });
+  report.istio = {
+    version: tool.version,
+    istioctlPath: tool.binary,
+    cacheHit: tool.cacheHit,
+    action: 'pending',
+    reason: ''
+  };
 
   const cluster = await report.steps.run('Preflight', () => checkCluster(kube, config, tool.version, report));
-  report.cluster = { server: creds.server, kubeVersion: cluster.kubeVersion, serverless: cluster.serverless, source: creds.source };
+  report.cluster = {
+    server: creds.server,
+    kubeVersion: cluster.kubeVersion,
+    serverless: cluster.serverless,
+    source: creds.source
+  };
 
   await report.steps.run('Install Istio', () =>
-    ensureIstio({ kube, istioctl, config, version: tool.version, extraSets: cluster.fixes, timeoutMs: remaining(), report })
+    ensureIstio({
+      kube,
+      istioctl,
+      config,
+      version: tool.version,
+      extraSets: cluster.fixes,
+      timeoutMs: remaining(),
+      report
+    })
   );
 
   const own = ownership(config.lifecycle.previewId, runContextFromEnv(process.env));
-  const samples = config.bookinfo || config.gateway || config.routing.variant !== 'none'
-    ? await report.steps.run('Fetch samples', () =>
-        installSamples({ version: tool.version, downloadUrl: config.istio.downloadUrl, githubToken: config.lifecycle.githubToken })
-      )
-    : undefined;
+  const samples =
+    config.bookinfo || config.gateway || config.routing.variant !== 'none'
+      ? await report.steps.run('Fetch samples', () =>
+          installSamples({
+            version: tool.version,
+            downloadUrl: config.istio.downloadUrl,
+            githubToken: config.lifecycle.githubToken
+          })
+        )
+      : undefined;
   const readSample = (rel: string) => readFile(join(samples ?? '', rel), 'utf8');
 
   if (config.bookinfo) {
@@ -68,7 +96,9 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
   } else report.steps.skip('Deploy Bookinfo', 'bookinfo: false');
 
   if (config.gateway) {
-    await report.steps.run('Apply Bookinfo gateway', () => applyBookinfoGateway({ kube, config, ownership: own, readSample, report }));
+    await report.steps.run('Apply Bookinfo gateway', () =>
+      applyBookinfoGateway({ kube, config, ownership: own, readSample, report })
+    );
   }
   if (config.bookinfo) {
     await report.steps.run(`Apply routing (${config.routing.variant})`, () =>
@@ -79,15 +109,29 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
 
   if (config.gateway) {
     report.gateway = await report.steps.run('Find gateway address', () =>
-      resolveGateway({ kube, serverless: cluster.serverless, timeoutMs: remaining(), hosts: config.gatewayHosts, dryRun: config.lifecycle.dryRun })
+      resolveGateway({
+        kube,
+        serverless: cluster.serverless,
+        timeoutMs: remaining(),
+        hosts: config.gatewayHosts,
+        dryRun: config.lifecycle.dryRun
+      })
     );
   }
 
-  if (!config.lifecycle.dryRun && report.gateway && config.bookinfo && (config.verify.smokeTest || config.verify.verifyRouting)) {
+  if (
+    !config.lifecycle.dryRun &&
+    report.gateway &&
+    config.bookinfo &&
+    (config.verify.smokeTest || config.verify.verifyRouting)
+  ) {
     await report.steps.run('Verify', () => verify({ config, report }));
   }
   setOutputs(config, report);
-  if (config.lifecycle.dryRun) core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
+  // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
+  core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
+  if (config.lifecycle.dryRun)
+    core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
 }
 
 export async function teardown(config: Config, report: RunReport): Promise<void> {

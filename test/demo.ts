@@ -33,7 +33,9 @@ let failed = false;
 try {
   harness = await startHarness({ log: (m: string) => console.error(`[demo] ${m}`) });
   const state = harness.state;
-  console.error(`[demo] cluster + simulator + release server up in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  console.error(
+    `[demo] cluster + simulator + release server up in ${((performance.now() - started) / 1000).toFixed(1)}s`
+  );
   const result = await runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),

@@ -3,6 +3,7 @@
 // starts its own against the harness's control plane.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import {
   CoreV1Api,
   KubeConfig,
@@ -611,14 +612,20 @@ describe('simulator', () => {
         (e) => e.metadata?.name === 'productpage'
       ) as { subsets?: { addresses?: { ip: string }[] }[] } | undefined;
       expect(res?.subsets?.[0]?.addresses?.[0]?.ip).toMatch(/^10\.88\./);
-      const cluster = kc.getCurrentCluster();
-      const opts = await kc.applyToFetchOptions({});
-      const out = await fetch(
-        `${cluster?.server}/api/v1/namespaces/${NS}/services/productpage:9080/proxy/productpage`,
-        opts as RequestInit
-      );
+      const url = new URL(`${kc.getCurrentCluster()?.server}/api/v1/namespaces/${NS}/services/productpage:9080/proxy/productpage`);
+      const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port, path: url.pathname };
+      await kc.applyToHTTPSOptions(opts);
+      const out = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(opts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
       expect(out.status).toBe(200);
-      expect(await out.text()).toContain('<title>Simple Bookstore App</title>');
+      expect(out.body).toContain('<title>Simple Bookstore App</title>');
     });
   });
 

@@ -11,7 +11,14 @@ import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError } from '../errors.js';
 import { deploymentReady, podFailure } from '../kube/readiness.js';
-import { BOOKINFO_FILE, GATEWAY_FILE, deploymentNames, planBookinfo, planGateway, planNamespace } from './plan.js';
+import {
+  BOOKINFO_FILE,
+  GATEWAY_FILE,
+  deploymentNames,
+  planBookinfo,
+  planGateway,
+  planNamespace
+} from './plan.js';
 import { componentRow, withDiagnostics } from '../istio/apply.js';
 import { describeRef, refOf } from '../kube/objects.js';
 
@@ -24,7 +31,12 @@ interface StepArgs {
 }
 
 /** Applies objects (or, in a dry run, asks the API server what it would do) and logs each outcome. */
-export async function applyLogged(kube: Kube, objects: KubeObject[], report: RunReport, dryRun: boolean): Promise<string[]> {
+export async function applyLogged(
+  kube: Kube,
+  objects: KubeObject[],
+  report: RunReport,
+  dryRun: boolean
+): Promise<string[]> {
   const outcomes = await kube.apply(objects, { dryRun });
   const lines = outcomes.map((o) => `${describeRef(o.ref)} ${dryRun ? `would be ${o.action}` : o.action}`);
   for (const l of lines) core.info(l);
@@ -32,7 +44,12 @@ export async function applyLogged(kube: Kube, objects: KubeObject[], report: Run
   return lines;
 }
 
-export async function ensureNamespace(kube: Kube, config: Config, ownership: Ownership, report: RunReport): Promise<boolean> {
+export async function ensureNamespace(
+  kube: Kube,
+  config: Config,
+  ownership: Ownership,
+  report: RunReport
+): Promise<boolean> {
   const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
   const ns = planNamespace({
     name: config.namespace,
@@ -71,7 +88,10 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
           const d = items.find((i) => i.metadata.name === n);
           return !d || !deploymentReady(d);
         });
-        return { done: waiting.length === 0, progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available' };
+        return {
+          done: waiting.length === 0,
+          progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
+        };
       },
       { timeoutMs }
     )
@@ -100,12 +120,16 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
       { timeoutMs }
     )
   );
-  for (const d of deployments.filter((x) => names.includes(x.metadata.name))) report.components.push(componentRow(d));
+  for (const d of deployments.filter((x) => names.includes(x.metadata.name)))
+    report.components.push(componentRow(d));
   await checkProductpage(kube, config.namespace, timeoutMs);
 }
 
 function containerStatuses(p: KubeObject): Array<{ name: string; ready: boolean }> {
-  return ((p.status as { containerStatuses?: Array<{ name: string; ready: boolean }> } | undefined)?.containerStatuses ?? []);
+  return (
+    (p.status as { containerStatuses?: Array<{ name: string; ready: boolean }> } | undefined)
+      ?.containerStatuses ?? []
+  );
 }
 function allContainersReady(p: KubeObject): boolean {
   const spec = p.spec as { containers?: unknown[] } | undefined;
@@ -135,15 +159,25 @@ export async function checkProductpage(kube: Kube, namespace: string, timeoutMs:
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
   }
-  throw new ActionError(`productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${last}`, {
-    hint: 'check the productpage pod logs and that the Service productpage has endpoints'
-  });
+  throw new ActionError(
+    `productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${last}`,
+    {
+      hint: 'check the productpage pod logs and that the Service productpage has endpoints'
+    }
+  );
 }
 
 export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   const { kube, config, ownership, readSample, report } = args;
-  const objects = planGateway(await readSample(GATEWAY_FILE), { namespace: config.namespace, ownership, hosts: config.gatewayHosts });
-  if (config.lifecycle.dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))) {
+  const objects = planGateway(await readSample(GATEWAY_FILE), {
+    namespace: config.namespace,
+    ownership,
+    hosts: config.gatewayHosts
+  });
+  if (
+    config.lifecycle.dryRun &&
+    !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))
+  ) {
     report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
     return;
   }
@@ -151,16 +185,27 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
 }
 
 /** `istioctl analyze -n NS`: findings go to the log and summary; errors (exit 79) fail the step. */
-export async function analyzeNamespace(args: { istioctl: Istioctl; config: Config; report: RunReport }): Promise<void> {
+export async function analyzeNamespace(args: {
+  istioctl: Istioctl;
+  config: Config;
+  report: RunReport;
+}): Promise<void> {
   const { istioctl, config, report } = args;
   if (config.lifecycle.dryRun) {
     report.plan.push(`istioctl analyze -n ${config.namespace}`);
     return;
   }
-  const res = await istioctl.run(['analyze', '-n', config.namespace], { timeoutMs: 120_000, allowExitCodes: [0, 79] });
-  const findings = res.stdout.split('\n').map((l) => l.trim()).filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
+  const res = await istioctl.run(['analyze', '-n', config.namespace], {
+    timeoutMs: 120_000,
+    allowExitCodes: [0, 79]
+  });
+  const findings = res.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
   report.analyze.push(...findings);
-  for (const f of findings) (f.startsWith('Error') ? core.error : f.startsWith('Warning') ? core.warning : core.info)(f);
+  for (const f of findings)
+    (f.startsWith('Error') ? core.error : f.startsWith('Warning') ? core.warning : core.info)(f);
   if (res.code === 79) {
     throw new ActionError(`istioctl analyze found errors in namespace ${config.namespace}.`, {
       details: findings.filter((f) => f.startsWith('Error')),

@@ -6,7 +6,14 @@ import { COMPONENT_LABEL, CREATED_AT_ANNOTATION, type Ownership } from '../owner
 
 export const BOOKINFO_FILE = 'samples/bookinfo/platform/kube/bookinfo.yaml';
 export const GATEWAY_FILE = 'samples/bookinfo/networking/bookinfo-gateway.yaml';
-export const BOOKINFO_DEPLOYMENTS = ['details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'];
+export const BOOKINFO_DEPLOYMENTS = [
+  'details-v1',
+  'ratings-v1',
+  'reviews-v1',
+  'reviews-v2',
+  'reviews-v3',
+  'productpage-v1'
+];
 
 export interface NamespacePlanInput {
   name: string;
@@ -29,7 +36,12 @@ export function planNamespace(input: NamespacePlanInput): KubeObject {
   };
 }
 
-function label(obj: KubeObject, namespace: string, labels: Record<string, string>, component: string): KubeObject {
+function label(
+  obj: KubeObject,
+  namespace: string,
+  labels: Record<string, string>,
+  component: string
+): KubeObject {
   const copy = structuredClone(obj);
   copy.metadata.namespace = namespace;
   copy.metadata.labels = { ...(copy.metadata.labels ?? {}), ...labels, [COMPONENT_LABEL]: component };
@@ -40,14 +52,19 @@ export function planBookinfo(
   manifest: string,
   opts: { namespace: string; ownership: Ownership; podAnnotations: Record<string, string> }
 ): KubeObject[] {
-  const objects = parseManifests(manifest).map((o) => label(o, opts.namespace, opts.ownership.labels, 'bookinfo'));
+  const objects = parseManifests(manifest).map((o) =>
+    label(o, opts.namespace, opts.ownership.labels, 'bookinfo')
+  );
   if (Object.keys(opts.podAnnotations).length) {
     for (const o of objects) {
       if (o.kind !== 'Deployment') continue;
       const spec = o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } };
       if (!spec.template) continue;
       spec.template.metadata ??= {};
-      spec.template.metadata.annotations = { ...(spec.template.metadata.annotations ?? {}), ...opts.podAnnotations };
+      spec.template.metadata.annotations = {
+        ...(spec.template.metadata.annotations ?? {}),
+        ...opts.podAnnotations
+      };
     }
   }
   return objects;

@@ -38,7 +38,13 @@ export function loadBalancerEndpoint(service: KubeObject): GatewayEndpoint | und
   const host = ingress?.ip || ingress?.hostname;
   const http = port(svc, 'http2') ?? port(svc, 'http');
   if (!host || !http) return undefined;
-  return { host, port: http.port, securePort: port(svc, 'https')?.port, via: 'loadbalancer', url: gatewayUrl(host, http.port) };
+  return {
+    host,
+    port: http.port,
+    securePort: port(svc, 'https')?.port,
+    via: 'loadbalancer',
+    url: gatewayUrl(host, http.port)
+  };
 }
 
 /** A node address + NodePort, when the Service has node ports and some node has a usable address. */
@@ -48,7 +54,8 @@ export function nodePortEndpoint(service: KubeObject, nodes: KubeObject[]): Gate
   if (!http?.nodePort) return undefined;
   for (const want of ['ExternalIP', 'InternalIP']) {
     for (const n of nodes) {
-      const addrs = (n.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? [];
+      const addrs =
+        (n.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? [];
       const a = addrs.find((x) => x.type === want);
       if (a) {
         return {

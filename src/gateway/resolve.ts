@@ -31,7 +31,10 @@ export async function resolveGateway(args: {
       (items) => {
         const s = items[0];
         if (!s) return { done: false, progress: `Service ${ISTIO_NAMESPACE}/${SERVICE} does not exist yet` };
-        return { done: loadBalancerEndpoint(s) !== undefined, progress: 'waiting for the load balancer address' };
+        return {
+          done: loadBalancerEndpoint(s) !== undefined,
+          progress: 'waiting for the load balancer address'
+        };
       },
       { timeoutMs: lbBudget }
     );
@@ -56,7 +59,9 @@ export async function resolveGateway(args: {
       hint: 'install a load-balancer implementation (e.g. MetalLB, cloud-provider-kind) or raise wait-timeout'
     });
   }
-  core.warning(`No load balancer address for ${SERVICE}; using node address ${fallback.host} and NodePort ${fallback.port}.`);
+  core.warning(
+    `No load balancer address for ${SERVICE}; using node address ${fallback.host} and NodePort ${fallback.port}.`
+  );
   return withHost(fallback, hostHeader);
 }
 

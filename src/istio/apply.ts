@@ -38,7 +38,15 @@ export interface EnsureIstioArgs {
   report: RunReport;
 }
 
-export async function ensureIstio({ kube, istioctl, config, version, extraSets, timeoutMs, report }: EnsureIstioArgs): Promise<void> {
+export async function ensureIstio({
+  kube,
+  istioctl,
+  config,
+  version,
+  extraSets,
+  timeoutMs,
+  report
+}: EnsureIstioArgs): Promise<void> {
   const observed = await observeIstio(kube, config);
   const plan = planInstall(config.istio, version, observed, {
     readinessTimeoutMs: timeoutMs,
@@ -52,43 +60,68 @@ export async function ensureIstio({ kube, istioctl, config, version, extraSets, 
   if (report.istio) Object.assign(report.istio, { action: plan.action, reason: plan.reason });
   core.info(`Istio: ${plan.action} — ${plan.reason}`);
   if (config.lifecycle.dryRun) {
-    report.plan.push(plan.action === 'skip' ? `Istio: leave as is (${plan.reason})` : `Istio: ${plan.action} — istioctl ${plan.args.join(' ')}`);
+    report.plan.push(
+      plan.action === 'skip'
+        ? `Istio: leave as is (${plan.reason})`
+        : `Istio: ${plan.action} — istioctl ${plan.args.join(' ')}`
+    );
     return;
   }
   if (plan.action !== 'skip') {
     // Two previews starting together must not run istioctl install at the same time on the shared mesh.
-    await withLease(kube, { namespace: ISTIO_NAMESPACE, name: 'ask-istio-action-install', timeoutMs }, async () => {
-      const again = await observeIstio(kube, config);
-      const replan = planInstall(config.istio, version, again, { readinessTimeoutMs: timeoutMs, extraSets, cni: config.istio.cni === 'true' });
-      if (replan.action === 'skip') {
-        core.info(`Istio was installed meanwhile by another run: ${replan.reason}`);
-        return;
-      }
-      const pre = await istioctl.run(['x', 'precheck'], { timeoutMs, allowExitCodes: [0, 1] });
-      if (pre.code !== 0) {
-        throw new ActionError('istioctl x precheck found issues; not installing.', {
-          details: (pre.stdout + pre.stderr).trim().split('\n').slice(-15),
-          hint: 'fix the reported issues, or install Istio yourself and set install-istio: never'
+    await withLease(
+      kube,
+      { namespace: ISTIO_NAMESPACE, name: 'ask-istio-action-install', timeoutMs },
+      async () => {
+        const again = await observeIstio(kube, config);
+        const replan = planInstall(config.istio, version, again, {
+          readinessTimeoutMs: timeoutMs,
+          extraSets,
+          cni: config.istio.cni === 'true'
         });
+        if (replan.action === 'skip') {
+          core.info(`Istio was installed meanwhile by another run: ${replan.reason}`);
+          return;
+        }
+        const pre = await istioctl.run(['x', 'precheck'], { timeoutMs, allowExitCodes: [0, 1] });
+        if (pre.code !== 0) {
+          throw new ActionError('istioctl x precheck found issues; not installing.', {
+            details: (pre.stdout + pre.stderr).trim().split('\n').slice(-15),
+            hint: 'fix the reported issues, or install Istio yourself and set install-istio: never'
+          });
+        }
+        await istioctl.run(replan.args, { timeoutMs: timeoutMs + 30_000 });
       }
-      await istioctl.run(replan.args, { timeoutMs: timeoutMs + 30_000 });
-    });
+    );
   }
   await waitForControlPlane(kube, plan.deployments, timeoutMs, report);
 }
 
-async function waitForControlPlane(kube: Kube, names: string[], timeoutMs: number, report: RunReport): Promise<void> {
-  const items = await withDiagnostics(kube, ISTIO_NAMESPACE, undefined, () => kube.waitFor(
-    { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE },
-    (deployments) => {
-      const missing = names.filter((n) => !deployments.some((d) => d.metadata.name === n));
-      const notReady = deployments.filter((d) => names.includes(d.metadata.name) && !deploymentReady(d)).map((d) => d.metadata.name);
-      const waiting = [...missing.map((m) => `${m} (missing)`), ...notReady];
-      return { done: waiting.length === 0, progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'control plane available' };
-    },
-    { timeoutMs }
-  ));
-  for (const d of items.filter((x) => names.includes(x.metadata.name))) report.components.push(componentRow(d));
+async function waitForControlPlane(
+  kube: Kube,
+  names: string[],
+  timeoutMs: number,
+  report: RunReport
+): Promise<void> {
+  const items = await withDiagnostics(kube, ISTIO_NAMESPACE, undefined, () =>
+    kube.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE },
+      (deployments) => {
+        const missing = names.filter((n) => !deployments.some((d) => d.metadata.name === n));
+        const notReady = deployments
+          .filter((d) => names.includes(d.metadata.name) && !deploymentReady(d))
+          .map((d) => d.metadata.name);
+        const waiting = [...missing.map((m) => `${m} (missing)`), ...notReady];
+        return {
+          done: waiting.length === 0,
+          progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'control plane available'
+        };
+      },
+      { timeoutMs }
+    )
+  );
+  for (const d of items.filter((x) => names.includes(x.metadata.name)))
+    report.components.push(componentRow(d));
 }
 
 export function componentRow(d: KubeObject) {
@@ -104,17 +137,27 @@ export function componentRow(d: KubeObject) {
 }
 
 /** Runs a wait; when it fails, the error gets the failing pods' reasons and events appended. */
-export async function withDiagnostics<T>(kube: Kube, namespace: string, labelSelector: string | undefined, wait: () => Promise<T>): Promise<T> {
+export async function withDiagnostics<T>(
+  kube: Kube,
+  namespace: string,
+  labelSelector: string | undefined,
+  wait: () => Promise<T>
+): Promise<T> {
   try {
     return await wait();
   } catch (err) {
-    if (err instanceof ActionError) err.details.push(...(await podDiagnostics(kube, namespace, labelSelector).catch(() => [])));
+    if (err instanceof ActionError)
+      err.details.push(...(await podDiagnostics(kube, namespace, labelSelector).catch(() => [])));
     throw err;
   }
 }
 
 /** Why pods are not ready: each failing pod's reason and its recent events. */
-export async function podDiagnostics(kube: Kube, namespace: string, labelSelector?: string): Promise<string[]> {
+export async function podDiagnostics(
+  kube: Kube,
+  namespace: string,
+  labelSelector?: string
+): Promise<string[]> {
   const pods = await kube.list('v1', 'Pod', { namespace, labelSelector });
   const lines: string[] = [];
   for (const p of pods) {

@@ -71,9 +71,16 @@ export function planInstall(
   const deployments = controlPlaneDeployments(cfg);
   const warnings: string[] = [];
   const args = installArgs(cfg, opts);
-  const installed = observed.installedVersion && valid(observed.installedVersion) ? observed.installedVersion : undefined;
+  const installed =
+    observed.installedVersion && valid(observed.installedVersion) ? observed.installedVersion : undefined;
   const skip = (reason: string): InstallPlan => ({ action: 'skip', reason, args: [], deployments, warnings });
-  const run = (action: InstallAction, reason: string): InstallPlan => ({ action, reason, args, deployments, warnings });
+  const run = (action: InstallAction, reason: string): InstallPlan => ({
+    action,
+    reason,
+    args,
+    deployments,
+    warnings
+  });
 
   if (cfg.install === 'never') {
     if (!observed.installedVersion) {
@@ -82,22 +89,30 @@ export function planInstall(
       });
     }
     if (installed && installed !== version) {
-      warnings.push(`istio-system runs Istio ${installed}, istioctl is ${version}; not installing (install-istio: never)`);
+      warnings.push(
+        `istio-system runs Istio ${installed}, istioctl is ${version}; not installing (install-istio: never)`
+      );
     }
     return skip(`install-istio: never (found Istio ${observed.installedVersion})`);
   }
   if (cfg.install === 'always') return run(installed ? 'reconcile' : 'install', 'install-istio: always');
   if (!observed.installedVersion) return run('install', 'Istio is not installed');
-  if (!installed) return run('reconcile', `installed version "${observed.installedVersion}" is not a release version`);
+  if (!installed)
+    return run('reconcile', `installed version "${observed.installedVersion}" is not a release version`);
   if (compare(installed, version) < 0) return run('upgrade', `Istio ${installed} is older than ${version}`);
   if (compare(installed, version) > 0) {
     // A shared cluster where another pipeline installed a newer Istio: never downgrade it implicitly.
-    warnings.push(`istio-system runs Istio ${installed}, newer than ${version}; leaving it (use install-istio: always to force)`);
+    warnings.push(
+      `istio-system runs Istio ${installed}, newer than ${version}; leaving it (use install-istio: always to force)`
+    );
     return skip(`Istio ${installed} is newer than ${version}`);
   }
-  const shapeOk = observed.ingressPresent && observed.egressPresent === deployments.includes('istio-egressgateway');
-  if (!observed.istiodReady) return run('reconcile', `Istio ${installed} is installed but istiod is not ready`);
-  if (!shapeOk) return run('reconcile', `Istio ${installed} is installed but its gateways differ from the inputs`);
+  const shapeOk =
+    observed.ingressPresent && observed.egressPresent === deployments.includes('istio-egressgateway');
+  if (!observed.istiodReady)
+    return run('reconcile', `Istio ${installed} is installed but istiod is not ready`);
+  if (!shapeOk)
+    return run('reconcile', `Istio ${installed} is installed but its gateways differ from the inputs`);
   return skip(`Istio ${installed} is installed and healthy`);
 }
 
@@ -108,4 +123,3 @@ export function versionFromImage(image: string | undefined): string | undefined 
   const m = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)$/.exec(tag.replace(/-distroless$/, ''));
   return m ? m[1] : tag || undefined;
 }
-

@@ -20,21 +20,34 @@ export function capabilityProbePod(namespace: string) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'ask-istio-capability-probe', namespace, annotations: { 'sidecar.istio.io/inject': 'false' } },
+    metadata: {
+      name: 'ask-istio-capability-probe',
+      namespace,
+      annotations: { 'sidecar.istio.io/inject': 'false' }
+    },
     spec: {
       restartPolicy: 'Never',
       containers: [
         {
           name: 'probe',
           image: 'busybox',
-          securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] }, runAsUser: 0, runAsNonRoot: false }
+          securityContext: {
+            capabilities: { add: ['NET_ADMIN', 'NET_RAW'] },
+            runAsUser: 0,
+            runAsNonRoot: false
+          }
         }
       ]
     }
   };
 }
 
-export async function checkCluster(kube: Kube, config: Config, istioVersion: string, report: RunReport): Promise<ClusterFacts> {
+export async function checkCluster(
+  kube: Kube,
+  config: Config,
+  istioVersion: string,
+  report: RunReport
+): Promise<ClusterFacts> {
   const version = await kube.serverVersion();
   const compat = checkCompatibility(istioVersion, version.gitVersion);
   report.compatibility = compat.message;
@@ -53,7 +66,9 @@ export async function checkCluster(kube: Kube, config: Config, istioVersion: str
 
   const nodes = await kube.list('v1', 'Node', {});
   const serverless = isServerless(nodes);
-  core.info(`Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s)`}`);
+  core.info(
+    `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s)`}`
+  );
 
   // The admission chain's real answer (PSP on ≤1.24, Pod Security Admission later) for istio-init's
   // NET_ADMIN/NET_RAW, asked with a dry-run pod in the target namespace when it already exists.
@@ -64,19 +79,26 @@ export async function checkCluster(kube: Kube, config: Config, istioVersion: str
       await kube.apply([capabilityProbePod(config.namespace)], { dryRun: true });
       capabilitiesAllowed = true;
     } catch (err) {
-      capabilitiesAllowed = false;
       const why = err instanceof Error ? err.message : String(err);
       if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
-        throw new ActionError(`Pods in namespace ${config.namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs.`, {
-          details: [why.split('\n')[0] ?? why],
-          hint: serverless
-            ? 'on ASK, bind the `ack.privileged` PodSecurityPolicy to the namespace\'s service accounts (or use a PSP/PSA level allowing NET_ADMIN and NET_RAW); Istio CNI cannot run on serverless clusters'
-            : 'allow NET_ADMIN and NET_RAW for the namespace (PSP or Pod Security Admission "privileged"), or enable Istio CNI with istio-cni: true'
-        });
+        throw new ActionError(
+          `Pods in namespace ${config.namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs.`,
+          {
+            details: [why.split('\n')[0] ?? why],
+            hint: serverless
+              ? "on ASK, bind the `ack.privileged` PodSecurityPolicy to the namespace's service accounts (or use a PSP/PSA level allowing NET_ADMIN and NET_RAW); Istio CNI cannot run on serverless clusters"
+              : 'allow NET_ADMIN and NET_RAW for the namespace (PSP or Pod Security Admission "privileged"), or enable Istio CNI with istio-cni: true'
+          }
+        );
       }
       core.debug(`capability probe inconclusive: ${why}`);
       capabilitiesAllowed = undefined;
     }
   }
-  return { kubeVersion: version.gitVersion, serverless, fixes: compat.fixes.map(({ key, value }) => ({ key, value })), capabilitiesAllowed };
+  return {
+    kubeVersion: version.gitVersion,
+    serverless,
+    fixes: compat.fixes.map(({ key, value }) => ({ key, value })),
+    capabilitiesAllowed
+  };
 }

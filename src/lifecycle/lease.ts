@@ -16,7 +16,12 @@ function leaseObject(namespace: string, name: string, holder: string, acquire: s
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'ask-istio-action' } },
-    spec: { holderIdentity: holder, leaseDurationSeconds: LEASE_SECONDS, acquireTime: acquire, renewTime: now }
+    spec: {
+      holderIdentity: holder,
+      leaseDurationSeconds: LEASE_SECONDS,
+      acquireTime: acquire,
+      renewTime: now
+    }
   };
 }
 
@@ -38,7 +43,12 @@ export async function withLease<T>(
   const holder = `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const mine = kube.withFieldManager(`ask-istio-lock-${holder}`);
   const acquire = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-  const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: opts.namespace, name: opts.name };
+  const ref = {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    namespace: opts.namespace,
+    name: opts.name
+  };
   await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } }]);
   const deadline = Date.now() + opts.timeoutMs;
   let announced = false;
@@ -51,34 +61,51 @@ export async function withLease<T>(
     }
     const live = await kube.get(ref);
     if (live && leaseExpired(live)) {
-      core.warning(`Lease ${opts.namespace}/${opts.name} of ${String((live.spec as { holderIdentity?: string }).holderIdentity)} expired; taking it over.`);
+      core.warning(
+        `Lease ${opts.namespace}/${opts.name} of ${String((live.spec as { holderIdentity?: string }).holderIdentity)} expired; taking it over.`
+      );
       await mine.apply([leaseObject(opts.namespace, opts.name, holder, acquire)], { force: true });
       break;
     }
     if (!announced) {
-      core.info(`Another run holds Lease ${opts.namespace}/${opts.name}; waiting for it to finish installing Istio.`);
+      core.info(
+        `Another run holds Lease ${opts.namespace}/${opts.name}; waiting for it to finish installing Istio.`
+      );
       announced = true;
     }
     if (Date.now() > deadline) {
-      throw new ActionError(`Timed out waiting for Lease ${opts.namespace}/${opts.name} held by another run.`, {
-        hint: 'another workflow is installing Istio on this cluster; retry later or raise wait-timeout'
-      });
+      throw new ActionError(
+        `Timed out waiting for Lease ${opts.namespace}/${opts.name} held by another run.`,
+        {
+          hint: 'another workflow is installing Istio on this cluster; retry later or raise wait-timeout'
+        }
+      );
     }
     // Wait for the lease to be released (deleted) or to expire, whichever comes first.
     await kube
-      .waitFor({ ...ref }, (items) => ({ done: items.length === 0 || leaseExpired(items[0]), progress: 'lease held' }), {
-        timeoutMs: Math.max(1000, Math.min(deadline - Date.now(), LEASE_SECONDS * 1000))
-      })
+      .waitFor(
+        { ...ref },
+        (items) => ({ done: items.length === 0 || leaseExpired(items[0]), progress: 'lease held' }),
+        {
+          timeoutMs: Math.max(1000, Math.min(deadline - Date.now(), LEASE_SECONDS * 1000))
+        }
+      )
       .catch(() => undefined);
   }
-  const renew = setInterval(() => {
-    mine.apply([leaseObject(opts.namespace, opts.name, holder, acquire)], { force: true }).catch(() => undefined);
-  }, (LEASE_SECONDS * 1000) / 3);
+  const renew = setInterval(
+    () => {
+      mine
+        .apply([leaseObject(opts.namespace, opts.name, holder, acquire)], { force: true })
+        .catch(() => undefined);
+    },
+    (LEASE_SECONDS * 1000) / 3
+  );
   try {
     return await fn();
   } finally {
     clearInterval(renew);
     const live = await kube.get(ref).catch(() => undefined);
-    if ((live?.spec as { holderIdentity?: string } | undefined)?.holderIdentity === holder) await kube.delete(ref).catch(() => undefined);
+    if ((live?.spec as { holderIdentity?: string } | undefined)?.holderIdentity === holder)
+      await kube.delete(ref).catch(() => undefined);
   }
 }

@@ -15,7 +15,9 @@ export function selectExpired(namespaces: KubeObject[], olderThanMs: number, now
   return namespaces.filter((ns) => {
     if (PROTECTED.has(ns.metadata.name)) return false;
     if (ns.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return false;
-    const created = Date.parse(ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? String(ns.metadata.creationTimestamp ?? ''));
+    const created = Date.parse(
+      ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? String(ns.metadata.creationTimestamp ?? '')
+    );
     return Number.isFinite(created) && now - created > olderThanMs;
   });
 }
@@ -24,17 +26,27 @@ async function deleteNamespace(kube: Kube, name: string, timeoutMs: number, dryR
   const ref = { apiVersion: 'v1', kind: 'Namespace', name };
   await kube.delete(ref, { dryRun });
   if (dryRun) return;
-  await kube.waitFor({ apiVersion: 'v1', kind: 'Namespace', name }, (items) => ({ done: items.length === 0, progress: `namespace ${name} terminating` }), {
-    timeoutMs
-  });
+  await kube.waitFor(
+    { apiVersion: 'v1', kind: 'Namespace', name },
+    (items) => ({ done: items.length === 0, progress: `namespace ${name} terminating` }),
+    {
+      timeoutMs
+    }
+  );
 }
 
-export async function teardownPreview(args: { kube: Kube; config: Config; report: RunReport }): Promise<void> {
+export async function teardownPreview(args: {
+  kube: Kube;
+  config: Config;
+  report: RunReport;
+}): Promise<void> {
   const { kube, config, report } = args;
   const name = config.namespace;
   report.namespace = name;
   if (PROTECTED.has(name)) {
-    throw new ActionError(`Refusing to tear down namespace ${name}.`, { hint: 'set namespace (or preview-id) to a preview namespace' });
+    throw new ActionError(`Refusing to tear down namespace ${name}.`, {
+      hint: 'set namespace (or preview-id) to a preview namespace'
+    });
   }
   const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name });
   if (!ns) {
@@ -43,13 +55,18 @@ export async function teardownPreview(args: { kube: Kube; config: Config; report
     return;
   }
   if (ns.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) {
-    throw new ActionError(`Namespace ${name} was not created by ask-istio-action (no ${MANAGED_BY_LABEL}=${MANAGED_BY} label); not deleting it.`, {
-      hint: 'delete it yourself if it really is a preview'
-    });
+    throw new ActionError(
+      `Namespace ${name} was not created by ask-istio-action (no ${MANAGED_BY_LABEL}=${MANAGED_BY} label); not deleting it.`,
+      {
+        hint: 'delete it yourself if it really is a preview'
+      }
+    );
   }
   const preview = config.lifecycle.previewId;
   if (preview && ns.metadata.labels?.[PREVIEW_LABEL] !== preview) {
-    throw new ActionError(`Namespace ${name} belongs to preview ${ns.metadata.labels?.[PREVIEW_LABEL] ?? '(none)'}, not ${preview}; not deleting it.`);
+    throw new ActionError(
+      `Namespace ${name} belongs to preview ${ns.metadata.labels?.[PREVIEW_LABEL] ?? '(none)'}, not ${preview}; not deleting it.`
+    );
   }
   core.info(`Deleting namespace ${name}${config.lifecycle.dryRun ? ' (dry run)' : ''}`);
   report.plan.push(`namespace ${name} ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`);
@@ -61,9 +78,13 @@ export async function prunePreviews(args: { kube: Kube; config: Config; report: 
   const olderThan = config.lifecycle.pruneOlderThanMs ?? 72 * 3600_000;
   const all = await kube.list('v1', 'Namespace', { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
   const expired = selectExpired(all, olderThan);
-  core.info(`${all.length} preview namespace(s), ${expired.length} older than ${Math.round(olderThan / 3600_000)}h`);
+  core.info(
+    `${all.length} preview namespace(s), ${expired.length} older than ${Math.round(olderThan / 3600_000)}h`
+  );
   for (const ns of expired) {
-    report.plan.push(`namespace ${ns.metadata.name} (created ${ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? '?'}) ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`);
+    report.plan.push(
+      `namespace ${ns.metadata.name} (created ${ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? '?'}) ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`
+    );
     await deleteNamespace(kube, ns.metadata.name, config.waitTimeoutMs, config.lifecycle.dryRun);
   }
 }

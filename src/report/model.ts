@@ -22,7 +22,13 @@ export interface RunReport {
   namespace?: string;
   components: ComponentRow[];
   gateway?: GatewayEndpoint & { hostHeader?: string };
-  routing?: { variant: string; description: string; expectation?: Expectation; applied: string[]; deleted: string[] };
+  routing?: {
+    variant: string;
+    description: string;
+    expectation?: Expectation;
+    applied: string[];
+    deleted: string[];
+  };
   analyze: string[];
   verification?: unknown;
   smokeStatus?: string;

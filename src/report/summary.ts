@@ -9,7 +9,11 @@ function esc(s: string): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+  ].join('\n');
 }
 
 function edges(from: string, who: string, d: Distribution, lines: string[]): void {
@@ -22,9 +26,17 @@ function edges(from: string, who: string, d: Distribution, lines: string[]): voi
 
 /** Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. */
 export function routingDiagram(expectation: Expectation | undefined): string {
-  const lines = ['flowchart LR', '  client((client)) --> gw[istio-ingressgateway]', '  gw --> productpage[productpage v1]', '  productpage --> details[details v1]'];
+  const lines = [
+    'flowchart LR',
+    '  client((client)) --> gw[istio-ingressgateway]',
+    '  gw --> productpage[productpage v1]',
+    '  productpage --> details[details v1]'
+  ];
   const versions = new Set<string>();
-  const collect = (d: Distribution) => Object.keys(d).filter((k) => /^v\d$/.test(k) && d[k as keyof Distribution]).forEach((k) => versions.add(k));
+  const collect = (d: Distribution) =>
+    Object.keys(d)
+      .filter((k) => /^v\d$/.test(k) && d[k as keyof Distribution])
+      .forEach((k) => versions.add(k));
   if (expectation) {
     collect(expectation.anonymous);
     for (const d of Object.values(expectation.users ?? {})) collect(d);
@@ -36,33 +48,64 @@ export function routingDiagram(expectation: Expectation | undefined): string {
   }
   for (const v of [...versions].sort()) if (v !== 'v1') lines.push(`  reviews_${v} --> ratings[ratings v1]`);
   if (expectation?.ratingsFault) {
-    lines.push(`  ratings -.-|"${expectation.ratingsFault.fault} for ${expectation.ratingsFault.users.join(', ')}"| fault{{fault}}`);
+    lines.push(
+      `  ratings -.-|"${expectation.ratingsFault.fault} for ${expectation.ratingsFault.users.join(', ')}"| fault{{fault}}`
+    );
   }
   return ['```mermaid', ...lines, '```'].join('\n');
 }
 
 export function renderSummary(r: RunReport): string {
   const parts: string[] = [];
-  const title = r.mode === 'deploy' ? 'Istio + Bookinfo on ASK' : r.mode === 'teardown' ? 'Preview teardown' : 'Preview prune';
+  const title =
+    r.mode === 'deploy'
+      ? 'Istio + Bookinfo on ASK'
+      : r.mode === 'teardown'
+        ? 'Preview teardown'
+        : 'Preview prune';
   parts.push(`## ${title}${r.dryRun ? ' (dry run — nothing changed)' : ''}`);
   const facts: string[][] = [];
-  if (r.cluster) facts.push(['Cluster', `${r.cluster.server} (Kubernetes ${r.cluster.kubeVersion}${r.cluster.serverless ? ', serverless' : ''}, auth: ${r.cluster.source})`]);
-  if (r.istio) facts.push(['Istio', `${r.istio.version} — ${r.istio.action}: ${r.istio.reason}${r.istio.cacheHit ? ' (istioctl from tool cache)' : ''}`]);
+  if (r.cluster)
+    facts.push([
+      'Cluster',
+      `${r.cluster.server} (Kubernetes ${r.cluster.kubeVersion}${r.cluster.serverless ? ', serverless' : ''}, auth: ${r.cluster.source})`
+    ]);
+  if (r.istio)
+    facts.push([
+      'Istio',
+      `${r.istio.version} — ${r.istio.action}: ${r.istio.reason}${r.istio.cacheHit ? ' (istioctl from tool cache)' : ''}`
+    ]);
   if (r.compatibility) facts.push(['Compatibility', r.compatibility]);
   if (r.namespace) facts.push(['Namespace', r.namespace]);
   if (r.routing) facts.push(['Routing', `${r.routing.variant} — ${r.routing.description}`]);
-  if (r.gateway) facts.push(['Gateway URL', `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`]);
+  if (r.gateway)
+    facts.push([
+      'Gateway URL',
+      `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`
+    ]);
   if (r.smokeStatus) facts.push(['Smoke test', r.smokeStatus]);
   if (facts.length) parts.push(table(['', ''], facts));
   if (r.warnings.length) parts.push(r.warnings.map((w) => `> [!WARNING]\n> ${w}`).join('\n\n'));
   if (r.plan.length) parts.push('### Plan', r.plan.map((l) => `- ${l}`).join('\n'));
   if (r.components.length) {
-    parts.push('### Components', table(['Namespace', 'Deployment', 'Ready', 'Image'], r.components.map((c) => [c.namespace, c.name, `${c.ready}/${c.desired}`, c.image])));
+    parts.push(
+      '### Components',
+      table(
+        ['Namespace', 'Deployment', 'Ready', 'Image'],
+        r.components.map((c) => [c.namespace, c.name, `${c.ready}/${c.desired}`, c.image])
+      )
+    );
   }
   if (r.routing) parts.push('### Traffic routing', routingDiagram(r.routing.expectation));
   if (r.verification !== undefined) parts.push('### Verification', verificationTable(r.verification));
   if (r.analyze.length) parts.push('### istioctl analyze', r.analyze.map((l) => `- \`${l}\``).join('\n'));
-  parts.push('### Timings', table(['Step', 'Status', 'Seconds'], r.steps.steps.map((s) => [s.name, s.status, (s.durationMs / 1000).toFixed(1)])));
+  parts.push(
+    '### Timings',
+    table(
+      ['Step', 'Status', 'Seconds'],
+      r.steps.steps.map((s) => [s.name, s.status, (s.durationMs / 1000).toFixed(1)])
+    )
+  );
   return parts.join('\n\n') + '\n';
 }
 
