@@ -17,21 +17,34 @@ function esc(s) {
     return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 function table(head, rows) {
-    return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+    return [
+        `| ${head.join(' | ')} |`,
+        `| ${head.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
 }
 function edges(from, who, d, lines) {
     for (const [outcome, share] of Object.entries(d)) {
         if (!share)
             continue;
-        const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : 'reviews_unavailable';
+        // Error outcomes get their own node: "ratings unavailable" is reviews answering without stars,
+        // not reviews being unavailable.
+        const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : outcome.replace(/-/g, '_');
         lines.push(`  ${from} -->|"${who} ${share}%"| ${target}`);
     }
 }
 /** Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. */
 function routingDiagram(expectation) {
-    const lines = ['flowchart LR', '  client((client)) --> gw[istio-ingressgateway]', '  gw --> productpage[productpage v1]', '  productpage --> details[details v1]'];
+    const lines = [
+        'flowchart LR',
+        '  client((client)) --> gw[istio-ingressgateway]',
+        '  gw --> productpage[productpage v1]',
+        '  productpage --> details[details v1]'
+    ];
     const versions = new Set();
-    const collect = (d) => Object.keys(d).filter((k) => /^v\d$/.test(k) && d[k]).forEach((k) => versions.add(k));
+    const collect = (d) => Object.keys(d)
+        .filter((k) => /^v\d$/.test(k) && d[k])
+        .forEach((k) => versions.add(k));
     if (expectation) {
         collect(expectation.anonymous);
         for (const d of Object.values(expectation.users ?? {}))
@@ -39,6 +52,16 @@ function routingDiagram(expectation) {
     }
     for (const v of [...versions].sort())
         lines.push(`  reviews_${v}[reviews ${v}]`);
+    const errors = new Set();
+    if (expectation) {
+        for (const d of [expectation.anonymous, ...Object.values(expectation.users ?? {})]) {
+            for (const [k, share] of Object.entries(d))
+                if (share && !/^v\d$/.test(k))
+                    errors.add(k);
+        }
+    }
+    for (const e of [...errors].sort())
+        lines.push(`  ${e.replace(/-/g, '_')}[${e.replace(/-/g, ' ')}]`);
     if (expectation) {
         edges('productpage', 'anonymous', expectation.anonymous, lines);
         for (const [user, d] of Object.entries(expectation.users ?? {}))
@@ -54,13 +77,23 @@ function routingDiagram(expectation) {
 }
 function renderSummary(r) {
     const parts = [];
-    const title = r.mode === 'deploy' ? 'Istio + Bookinfo on ASK' : r.mode === 'teardown' ? 'Preview teardown' : 'Preview prune';
+    const title = r.mode === 'deploy'
+        ? 'Istio + Bookinfo on ASK'
+        : r.mode === 'teardown'
+            ? 'Preview teardown'
+            : 'Preview prune';
     parts.push(`## ${title}${r.dryRun ? ' (dry run — nothing changed)' : ''}`);
     const facts = [];
     if (r.cluster)
-        facts.push(['Cluster', `${r.cluster.server} (Kubernetes ${r.cluster.kubeVersion}${r.cluster.serverless ? ', serverless' : ''}, auth: ${r.cluster.source})`]);
+        facts.push([
+            'Cluster',
+            `${r.cluster.server} (Kubernetes ${r.cluster.kubeVersion}${r.cluster.serverless ? ', serverless' : ''}, auth: ${r.cluster.source})`
+        ]);
     if (r.istio)
-        facts.push(['Istio', `${r.istio.version} — ${r.istio.action}: ${r.istio.reason}${r.istio.cacheHit ? ' (istioctl from tool cache)' : ''}`]);
+        facts.push([
+            'Istio',
+            `${r.istio.version} — ${r.istio.action}: ${r.istio.reason}${r.istio.cacheHit ? ' (istioctl from tool cache)' : ''}`
+        ]);
     if (r.compatibility)
         facts.push(['Compatibility', r.compatibility]);
     if (r.namespace)
@@ -68,7 +101,10 @@ function renderSummary(r) {
     if (r.routing)
         facts.push(['Routing', `${r.routing.variant} — ${r.routing.description}`]);
     if (r.gateway)
-        facts.push(['Gateway URL', `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`]);
+        facts.push([
+            'Gateway URL',
+            `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`
+        ]);
     if (r.smokeStatus)
         facts.push(['Smoke test', r.smokeStatus]);
     if (facts.length)

@@ -12,6 +12,7 @@ import { Kube } from './kube/client.js';
 import { ownership, runContextFromEnv } from './ownership.js';
 import { checkCluster } from './istio/preflight.js';
 import { ensureIstio } from './istio/apply.js';
+import { deployAddons } from './istio/addons.js';
 import { deployBookinfo, applyBookinfoGateway, analyzeNamespace } from './bookinfo/deploy.js';
 import { applyRouting } from './routing/apply.js';
 import { resolveGateway } from './gateway/resolve.js';
@@ -78,7 +79,7 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
 
   const own = ownership(config.lifecycle.previewId, runContextFromEnv(process.env));
   const samples =
-    config.bookinfo || config.gateway || config.routing.variant !== 'none'
+    config.bookinfo || config.gateway || config.addons.length > 0
       ? await report.steps.run('Fetch samples', () =>
           installSamples({
             version: tool.version,
@@ -105,6 +106,12 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
       applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report })
     );
     await report.steps.run('istioctl analyze', () => analyzeNamespace({ istioctl, config, report }));
+  }
+
+  if (config.addons.length > 0) {
+    await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () =>
+      deployAddons({ kube, config, readSample, timeoutMs: remaining(), report })
+    );
   }
 
   if (config.gateway) {

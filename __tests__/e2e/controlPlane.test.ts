@@ -2,6 +2,9 @@
 // and a controller-manager whose controllers really create ReplicaSets, Pods and Endpoints. Talks to it with the
 // same client library the action uses, through the kubeconfig the harness wrote.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -15,6 +18,7 @@ import {
   PSP_CLUSTER_ROLE,
   PSP_NAME,
   kubeconfigForServiceAccount,
+  runningPids,
   startControlPlane,
   type ControlPlane
 } from '../../test/cluster/controlPlane.js';
@@ -22,10 +26,22 @@ import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
 
-function clientsFor(kubeconfigPath: string): { core: CoreV1Api; apps: AppsV1Api; rbac: RbacAuthorizationV1Api; version: VersionApi; kc: KubeConfig } {
+function clientsFor(kubeconfigPath: string): {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  rbac: RbacAuthorizationV1Api;
+  version: VersionApi;
+  kc: KubeConfig;
+} {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
-  return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), rbac: kc.makeApiClient(RbacAuthorizationV1Api), version: kc.makeApiClient(VersionApi) };
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
+    version: kc.makeApiClient(VersionApi)
+  };
 }
 
 /** HTTP status of a client call: 200 when it succeeded, else the apiserver's code (with its message). */
@@ -42,7 +58,11 @@ async function outcome(call: Promise<unknown>): Promise<{ code: number; message:
 }
 
 /** Retries until `probe` returns a value (RBAC and controllers converge asynchronously); fails with the last seen state. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -52,7 +72,8 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -69,7 +90,11 @@ function netAdminPod(name: string, serviceAccountName: string): V1Pod {
         {
           name: 'istio-init',
           image: 'docker.io/istio/proxyv2:1.13.3',
-          securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, runAsUser: 0, runAsNonRoot: false }
+          securityContext: {
+            capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+            runAsUser: 0,
+            runAsNonRoot: false
+          }
         }
       ]
     }
@@ -105,19 +130,31 @@ describe('harness control plane', () => {
       namespace: ns,
       body: {
         metadata: { name: 'web', labels },
-        spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/nginx:1.25' }] } } }
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'web', image: 'docker.io/library/nginx:1.25' }] }
+          }
+        }
       }
     });
     const rs = await eventually('a ReplicaSet owned by Deployment web', async () => {
       const list = await admin.apps.listNamespacedReplicaSet({ namespace: ns });
-      return list.items.find((r) => r.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === 'web'));
+      return list.items.find((r) =>
+        r.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === 'web')
+      );
     });
     const pods = await eventually('2 pods of the ReplicaSet', async () => {
       const list = await admin.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=cp-deploy' });
       return list.items.length === 2 ? list.items : undefined;
     });
     for (const pod of pods) {
-      expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: rs.metadata?.name });
+      expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({
+        kind: 'ReplicaSet',
+        name: rs.metadata?.name
+      });
       // The ReplicaSet controller creates pods with its own ServiceAccount credentials; PSP admission let them in.
       expect(pod.metadata?.annotations?.['kubernetes.io/psp']).toBe(PSP_NAME);
       expect(pod.spec?.serviceAccountName).toBe('default');
@@ -136,15 +173,35 @@ describe('harness control plane', () => {
       namespace: ns,
       body: {
         metadata: { name: 'api', labels },
-        spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'api', image: 'docker.io/library/nginx:1.25', ports: [{ containerPort: 9080 }] }] } } }
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                { name: 'api', image: 'docker.io/library/nginx:1.25', ports: [{ containerPort: 9080 }] }
+              ]
+            }
+          }
+        }
       }
     });
-    await admin.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'api' }, spec: { selector: labels, ports: [{ name: 'http', port: 9080 }] } } });
-    const readyIps = await eventually('2 Ready pods', async () => {
-      const list = await admin.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=cp-endpoints' });
-      const ready = list.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      return ready.length === 2 ? ready.map((p) => p.status?.podIP ?? '').sort() : undefined;
-    }, 120_000);
+    await admin.core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: 'api' }, spec: { selector: labels, ports: [{ name: 'http', port: 9080 }] } }
+    });
+    const readyIps = await eventually(
+      '2 Ready pods',
+      async () => {
+        const list = await admin.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=cp-endpoints' });
+        const ready = list.items.filter((p) =>
+          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+        );
+        return ready.length === 2 ? ready.map((p) => p.status?.podIP ?? '').sort() : undefined;
+      },
+      120_000
+    );
     const endpointIps = await eventually('Endpoints api listing both pods', async () => {
       const ep = await admin.core.readNamespacedEndpoints({ name: 'api', namespace: ns });
       const ips = (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
@@ -162,7 +219,10 @@ describe('harness control plane', () => {
 
     await admin.rbac.createNamespacedRole({
       namespace: ns,
-      body: { metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] }
+      body: {
+        metadata: { name: 'pod-reader' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]
+      }
     });
     await admin.rbac.createNamespacedRoleBinding({
       namespace: ns,
@@ -172,7 +232,12 @@ describe('harness control plane', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }]
       }
     });
-    await eventually('the RoleBinding to take effect', async () => ((await outcome(sa.core.listNamespacedPod({ namespace: ns }))).code === 200 ? true : undefined), 15_000);
+    await eventually(
+      'the RoleBinding to take effect',
+      async () =>
+        (await outcome(sa.core.listNamespacedPod({ namespace: ns }))).code === 200 ? true : undefined,
+      15_000
+    );
     // Only what was granted: other verbs and other namespaces stay forbidden.
     expect((await outcome(sa.core.deleteCollectionNamespacedPod({ namespace: ns }))).code).toBe(403);
     expect((await outcome(sa.core.listNamespacedPod({ namespace: 'kube-system' }))).code).toBe(403);
@@ -189,14 +254,22 @@ describe('harness control plane', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: ns }]
       }
     });
-    const pod = await eventually('dry-run pod creation as deployer', async () => {
-      try {
-        return await sa.core.createNamespacedPod({ namespace: ns, body: netAdminPod('init', 'deployer'), dryRun: 'All' });
-      } catch (err) {
-        if ((err as { code?: number }).code === 403) return undefined; // edit binding still propagating
-        throw err;
-      }
-    }, 15_000);
+    const pod = await eventually(
+      'dry-run pod creation as deployer',
+      async () => {
+        try {
+          return await sa.core.createNamespacedPod({
+            namespace: ns,
+            body: netAdminPod('init', 'deployer'),
+            dryRun: 'All'
+          });
+        } catch (err) {
+          if ((err as { code?: number }).code === 403) return undefined; // edit binding still propagating
+          throw err;
+        }
+      },
+      15_000
+    );
     expect(pod.metadata?.annotations?.['kubernetes.io/psp']).toBe(PSP_NAME);
     expect(pod.spec?.containers[0]?.securityContext?.capabilities?.add).toEqual(['NET_ADMIN', 'NET_RAW']);
     // Dry run: nothing was stored.
@@ -210,8 +283,10 @@ describe('private control plane', () => {
   let cp: ControlPlane;
   beforeAll(async () => {
     cp = await startControlPlane({ binDir: state.binDir });
-    process.stderr.write(`control plane start-up: harness (first start of this run) ${state.startupMs} ms ${JSON.stringify(state.timings)}; ` +
-      `private (warm) ${cp.startupMs} ms ${JSON.stringify(cp.timings)}\n`);
+    process.stderr.write(
+      `control plane start-up: harness (first start of this run) ${state.startupMs} ms ${JSON.stringify(state.timings)}; ` +
+        `private (warm) ${cp.startupMs} ms ${JSON.stringify(cp.timings)}\n`
+    );
   });
   afterAll(async () => {
     await cp?.stop();
@@ -226,18 +301,33 @@ describe('private control plane', () => {
     const bind = (name: string, kind: 'Role' | 'ClusterRole', role: string): Promise<unknown> =>
       rbac.createNamespacedRoleBinding({
         namespace: ns,
-        body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: role }, subjects: [{ kind: 'ServiceAccount', name: 'app', namespace: ns }] }
+        body: {
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: role },
+          subjects: [{ kind: 'ServiceAccount', name: 'app', namespace: ns }]
+        }
       });
     await bind('app-edit', 'ClusterRole', 'edit');
     await bind('app-psp', 'ClusterRole', PSP_CLUSTER_ROLE);
-    const dryRun = (): Promise<{ code: number; message: string }> => outcome(sa.core.createNamespacedPod({ namespace: ns, body: netAdminPod('init', 'app'), dryRun: 'All' }));
+    const dryRun = (): Promise<{ code: number; message: string }> =>
+      outcome(
+        sa.core.createNamespacedPod({ namespace: ns, body: netAdminPod('init', 'app'), dryRun: 'All' })
+      );
 
-    await eventually('admission through the SA binding', async () => ((await dryRun()).code === 200 ? true : undefined), 15_000);
+    await eventually(
+      'admission through the SA binding',
+      async () => ((await dryRun()).code === 200 ? true : undefined),
+      15_000
+    );
     await rbac.deleteNamespacedRoleBinding({ name: 'app-psp', namespace: ns });
-    const refused = await eventually('refusal after removing the binding', async () => {
-      const r = await dryRun();
-      return r.code === 403 ? r : undefined;
-    }, 15_000);
+    const refused = await eventually(
+      'refusal after removing the binding',
+      async () => {
+        const r = await dryRun();
+        return r.code === 403 ? r : undefined;
+      },
+      15_000
+    );
     expect(refused.message).toContain('PodSecurityPolicy');
     // The refusal is about PSP, not RBAC on pods: the SA can still list them.
     expect((await outcome(sa.core.listNamespacedPod({ namespace: ns }))).code).toBe(200);
@@ -260,5 +350,24 @@ describe('private control plane', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
     await cp.stop();
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('start-up failures', () => {
+  test('an apiserver that dies is reported with its log, and etcd is stopped again', async () => {
+    const before = runningPids();
+    const binDir = mkdtempSync(join(tmpdir(), 'cp-broken-bin-'));
+    try {
+      // Stands in for a broken build: prints what a real apiserver prints for a bad flag, then exits.
+      const fake = join(binDir, 'kube-apiserver');
+      writeFileSync(fake, '#!/bin/sh\necho "Error: unknown flag: --broken-build" >&2\nexit 1\n');
+      chmodSync(fake, 0o755);
+      await expect(startControlPlane({ binDir, timeoutMs: 30_000 })).rejects.toThrow(
+        /kube-apiserver exited while waiting for kube-apiserver \/readyz[\s\S]*unknown flag: --broken-build/
+      );
+      expect(runningPids()).toEqual(before);
+    } finally {
+      rmSync(binDir, { recursive: true, force: true });
+    }
   });
 });

@@ -127,7 +127,8 @@ function crd(plural: string, kind: string): KubernetesObject {
         x_kubernetes_preserve_unknown_fields: true,
         properties: {
           hosts: { type: 'array', items: { type: 'string' } },
-          http: { type: 'array', items: { type: 'object', x_kubernetes_preserve_unknown_fields: true } }
+          // client-node renames x-kubernetes-* keys of typed schema props, but passes `items` through raw.
+          http: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }
         }
       }
     }
@@ -571,7 +572,7 @@ describe('simulator', () => {
     test('a subset without a DestinationRule gives 503 no healthy upstream', async () => {
       await create(
         vs('productpage', {
-          hosts: ['productpage'],
+          hosts: ['*'],
           gateways: ['bookinfo-gateway'],
           http: [
             {
@@ -612,14 +613,23 @@ describe('simulator', () => {
         (e) => e.metadata?.name === 'productpage'
       ) as { subsets?: { addresses?: { ip: string }[] }[] } | undefined;
       expect(res?.subsets?.[0]?.addresses?.[0]?.ip).toMatch(/^10\.88\./);
-      const url = new URL(`${kc.getCurrentCluster()?.server}/api/v1/namespaces/${NS}/services/productpage:9080/proxy/productpage`);
-      const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port, path: url.pathname };
+      const url = new URL(
+        `${kc.getCurrentCluster()?.server}/api/v1/namespaces/${NS}/services/productpage:9080/proxy/productpage`
+      );
+      const opts: RequestOptions = {
+        method: 'GET',
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname
+      };
       await kc.applyToHTTPSOptions(opts);
       const out = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpsRequest(opts, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+          );
         });
         req.on('error', reject);
         req.end();

@@ -6,7 +6,7 @@ import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import type { Istioctl } from '../istioctl/run.js';
 import type { RunReport } from '../report/model.js';
-import { deploymentReady, podFailure } from '../kube/readiness.js';
+import { containerReadySummary, deploymentReady, podFailure } from '../kube/readiness.js';
 import { ISTIO_NAMESPACE, istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
 import { ActionError } from '../errors.js';
 import { withLease } from '../lifecycle/lease.js';
@@ -161,11 +161,32 @@ export async function podDiagnostics(
   const pods = await kube.list('v1', 'Pod', { namespace, labelSelector });
   const lines: string[] = [];
   for (const p of pods) {
-    const failure = podFailure(p);
+    if (p.metadata.deletionTimestamp) continue;
+    // A pod that runs but never passes its readiness probe has no "failure" of its own; without this
+    // the timeout would name only the Deployment, not the pod and its Unhealthy events.
+    const failure = podFailure(p) ?? notReadyReason(p);
     if (!failure) continue;
     lines.push(failure);
     const events = await kube.eventsFor({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.metadata.name });
     lines.push(...events.slice(-3).map((e) => `  event: ${e}`));
   }
   return lines;
+}
+
+/** "pod X is not ready (1/2 containers ready: ratings; ContainersNotReady)", or undefined when it is ready. */
+function notReadyReason(pod: KubeObject): string | undefined {
+  const status = pod.status as
+    | {
+        containerStatuses?: Array<{ name?: string; ready?: boolean }>;
+        conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>;
+      }
+    | undefined;
+  const ready = status?.conditions?.find((c) => c.type === 'Ready');
+  if (ready?.status === 'True') return undefined;
+  const waiting = (status?.containerStatuses ?? []).filter((c) => !c.ready).map((c) => c.name ?? '?');
+  const why = [ready?.reason, ready?.message].filter(Boolean).join(': ');
+  return (
+    `pod ${pod.metadata.name} is not ready (${containerReadySummary(pod)} containers ready` +
+    `${waiting.length ? `; not ready: ${waiting.join(', ')}` : ''}${why ? `; ${why}` : ''})`
+  );
 }

@@ -95,7 +95,9 @@ export function planInstall(
     }
     return skip(`install-istio: never (found Istio ${observed.installedVersion})`);
   }
-  if (cfg.install === 'always') return run(installed ? 'reconcile' : 'install', 'install-istio: always');
+  // Any istiod present (even one with a non-release tag) is reconciled in place, not installed afresh.
+  if (cfg.install === 'always')
+    return run(observed.installedVersion ? 'reconcile' : 'install', 'install-istio: always');
   if (!observed.installedVersion) return run('install', 'Istio is not installed');
   if (!installed)
     return run('reconcile', `installed version "${observed.installedVersion}" is not a release version`);
@@ -119,7 +121,11 @@ export function planInstall(
 /** Version from an image reference such as docker.io/istio/pilot:1.13.3 or …/pilot:1.30.3-distroless. */
 export function versionFromImage(image: string | undefined): string | undefined {
   if (!image) return undefined;
-  const tag = image.split('@')[0]?.split(':').pop() ?? '';
+  // The tag is after the last ':' of the last path segment; an earlier ':' is a registry port
+  // (registry.local:5000/istio/pilot), and an image pinned only by digest has no tag at all.
+  const name = (image.split('@')[0] ?? '').split('/').pop() ?? '';
+  const colon = name.lastIndexOf(':');
+  const tag = colon >= 0 ? name.slice(colon + 1) : '';
   const m = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)$/.exec(tag.replace(/-distroless$/, ''));
   return m ? m[1] : tag || undefined;
 }

@@ -452,8 +452,11 @@ export class Kube {
     });
     const when = (e: KubeObject): string =>
       String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? '');
+    // Timestamps have one-second resolution, so a pod's start-up events often tie; the resourceVersion
+    // (etcd's write order) then tells which came last, e.g. the Unhealthy after the Created/Started.
+    const order = (e: KubeObject): number => Number(e.metadata.resourceVersion ?? 0) || 0;
     return events
-      .sort((a, b) => when(a).localeCompare(when(b)))
+      .sort((a, b) => when(a).localeCompare(when(b)) || order(a) - order(b))
       .slice(-limit)
       .map((e) => {
         const count = typeof e.count === 'number' && e.count > 1 ? ` (x${e.count})` : '';

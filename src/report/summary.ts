@@ -19,7 +19,9 @@ function table(head: string[], rows: string[][]): string {
 function edges(from: string, who: string, d: Distribution, lines: string[]): void {
   for (const [outcome, share] of Object.entries(d)) {
     if (!share) continue;
-    const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : 'reviews_unavailable';
+    // Error outcomes get their own node: "ratings unavailable" is reviews answering without stars,
+    // not reviews being unavailable.
+    const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : outcome.replace(/-/g, '_');
     lines.push(`  ${from} -->|"${who} ${share}%"| ${target}`);
   }
 }
@@ -42,6 +44,13 @@ export function routingDiagram(expectation: Expectation | undefined): string {
     for (const d of Object.values(expectation.users ?? {})) collect(d);
   }
   for (const v of [...versions].sort()) lines.push(`  reviews_${v}[reviews ${v}]`);
+  const errors = new Set<string>();
+  if (expectation) {
+    for (const d of [expectation.anonymous, ...Object.values(expectation.users ?? {})]) {
+      for (const [k, share] of Object.entries(d)) if (share && !/^v\d$/.test(k)) errors.add(k);
+    }
+  }
+  for (const e of [...errors].sort()) lines.push(`  ${e.replace(/-/g, '_')}[${e.replace(/-/g, ' ')}]`);
   if (expectation) {
     edges('productpage', 'anonymous', expectation.anonymous, lines);
     for (const [user, d] of Object.entries(expectation.users ?? {})) edges('productpage', user, d, lines);

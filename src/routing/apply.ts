@@ -8,7 +8,7 @@ import { ActionError, messageOf } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import { describeRef, type ObjectRef } from '../kube/objects.js';
-import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, type Ownership } from '../ownership.js';
+import { COMPONENT_LABEL, CREATED_AT_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, type Ownership } from '../ownership.js';
 import type { RunReport } from '../report/model.js';
 import {
   networkingApiVersion,
@@ -84,15 +84,20 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     namespace: config.namespace,
     gatewayHosts: config.gatewayHosts,
     labels: ownership.labels,
-    annotations: ownership.annotations,
+    // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
+    // every routing object it would make each re-run an update instead of a no-op.
+    annotations: Object.fromEntries(Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)),
     userFile
   });
   for (const line of plan.describe) core.info(line);
 
   // The API server (and Istio's validating webhook, when installed) checks every object first, so a
-  // bad routing-file changes nothing.
+  // bad routing-file changes nothing. A dry run into a namespace that does not exist yet cannot be
+  // checked by the server (it answers NotFound), so such a plan is listed unchecked, as Bookinfo's is.
+  const unchecked =
+    dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }));
   try {
-    if (plan.objects.length > 0) await kube.apply(plan.objects, { dryRun: true });
+    if (plan.objects.length > 0 && !unchecked) await kube.apply(plan.objects, { dryRun: true });
   } catch (err) {
     throw new ActionError(
       `The cluster rejected the routing objects of "${routing.variant}"; nothing was applied.`,

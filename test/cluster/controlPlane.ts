@@ -2,7 +2,16 @@
 // admission, ASK's service range) + kube-controller-manager, all on 127.0.0.1 with free ports. Nothing runs
 // containers; the simulator (test/simulator) plays the node side. See /test/README.md for the contract.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -111,6 +120,7 @@ function installExitHandlers(): void {
 
 function startProcess(name: string, bin: string, args: string[], logPath: string): Managed {
   installExitHandlers();
+  if (bin.includes('/') && !existsSync(bin)) throw new Error(`cannot start ${name}: ${bin} does not exist`);
   const fd = openSync(logPath, 'a');
   let child: ChildProcess;
   try {
@@ -118,7 +128,12 @@ function startProcess(name: string, bin: string, args: string[], logPath: string
   } finally {
     closeSync(fd); // the child has its own copy
   }
-  if (child.pid === undefined) throw new Error(`could not start ${name} (${bin}); see ${logPath}`);
+  // Listen for 'error' at once: a spawn failure (e.g. ENOENT) is emitted asynchronously.
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+  if (child.pid === undefined) {
+    throw new Error(`cannot start ${name} (${bin}): ${spawnError?.message ?? 'no pid'}; is it installed?`);
+  }
   const m: Managed = { name, child, pid: child.pid, logPath, exited: false, exit: Promise.resolve(null) };
   m.exit = new Promise((res) => {
     child.once('exit', (code, signal) => {
@@ -126,17 +141,17 @@ function startProcess(name: string, bin: string, args: string[], logPath: string
       live.delete(m);
       res(code ?? (signal ? -1 : null));
     });
-    child.once('error', () => {
-      m.exited = true;
-      live.delete(m);
-      res(-1);
-    });
   });
   live.add(m);
   return m;
 }
 
-async function stopProcess(m: Managed): Promise<void> {
+/** Pids of processes started by this module that are still running (for tests: nothing may leak). */
+export function runningPids(): number[] {
+  return [...live].map((m) => m.pid);
+}
+
+async function stopProcess(m: Managed, graceMs = STOP_GRACE_MS): Promise<void> {
   if (m.exited) return;
   try {
     process.kill(m.pid, 'SIGTERM');
@@ -146,7 +161,7 @@ async function stopProcess(m: Managed): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     m.exit.then(() => false),
-    new Promise<boolean>((res) => (timer = setTimeout(() => res(true), STOP_GRACE_MS)))
+    new Promise<boolean>((res) => (timer = setTimeout(() => res(true), graceMs)))
   ]);
   clearTimeout(timer);
   if (timedOut && !m.exited) {
@@ -198,7 +213,10 @@ function rawRequest(o: RawOptions): Promise<ApiResponse> {
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const creds = o.credentials;
   if (creds && 'token' in creds) headers.authorization = `Bearer ${creds.token}`;
-  const tls = url.protocol === 'https:' ? { ca: o.caPem, ...(creds && 'certPem' in creds ? { cert: creds.certPem, key: creds.keyPem } : {}) } : {};
+  const tls =
+    url.protocol === 'https:'
+      ? { ca: o.caPem, ...(creds && 'certPem' in creds ? { cert: creds.certPem, key: creds.keyPem } : {}) }
+      : {};
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((res, rej) => {
     const req = send(url, { method: o.method, headers, timeout: o.timeoutMs ?? 15000, ...tls }, (resp) => {
@@ -228,11 +246,19 @@ function rawRequest(o: RawOptions): Promise<ApiResponse> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Retries `check` until it is true; fails early with the log of any watched process that died. */
-async function waitUntil(what: string, check: () => Promise<boolean>, deadline: number, watched: Managed[]): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  deadline: number,
+  watched: Managed[]
+): Promise<void> {
   let lastError = '';
   for (;;) {
     const dead = watched.find((m) => m.exited);
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}. Last log lines (${dead.logPath}):\n${logTail(dead.logPath)}`);
+    if (dead)
+      throw new Error(
+        `${dead.name} exited while waiting for ${what}. Last log lines of ${dead.logPath} (ASK_ISTIO_KEEP_CLUSTER_DIR=1 keeps it):\n${logTail(dead.logPath)}`
+      );
     try {
       if (await check()) return;
     } catch (err) {
@@ -240,7 +266,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, deadline: 
     }
     if (Date.now() > deadline) {
       const logs = watched.map((m) => `--- ${m.name} (${m.logPath}):\n${logTail(m.logPath, 15)}`).join('\n');
-      throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${logs}`);
+      throw new Error(
+        `timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${logs}`
+      );
     }
     await sleep(100);
   }
@@ -263,9 +291,14 @@ function repoRoot(): string {
 /** Runs the (cached) build script and returns the directory holding the binaries. */
 export function findBinDir(): string {
   const script = join(repoRoot(), 'test', 'cluster', 'build.sh');
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const out = execFileSync('bash', [script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20
+  });
   const binDir = out.trim().split('\n').pop() ?? '';
-  if (!existsSync(join(binDir, 'kube-apiserver'))) throw new Error(`test/cluster/build.sh printed "${binDir}", which holds no kube-apiserver`);
+  if (!existsSync(join(binDir, 'kube-apiserver')))
+    throw new Error(`test/cluster/build.sh printed "${binDir}", which holds no kube-apiserver`);
   return binDir;
 }
 
@@ -297,7 +330,10 @@ function pspBootstrapObjects(): Array<{ path: string; body: Record<string, unkno
       body: {
         apiVersion: 'policy/v1beta1',
         kind: 'PodSecurityPolicy',
-        metadata: { name: PSP_NAME, annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': '*' } },
+        metadata: {
+          name: PSP_NAME,
+          annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': '*' }
+        },
         spec: {
           privileged: true,
           allowPrivilegeEscalation: true,
@@ -320,7 +356,14 @@ function pspBootstrapObjects(): Array<{ path: string; body: Record<string, unkno
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRole',
         metadata: { name: PSP_CLUSTER_ROLE },
-        rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: [PSP_NAME] }]
+        rules: [
+          {
+            apiGroups: ['policy'],
+            resources: ['podsecuritypolicies'],
+            verbs: ['use'],
+            resourceNames: [PSP_NAME]
+          }
+        ]
       }
     },
     {
@@ -350,33 +393,57 @@ interface KubeconfigFile {
  * ServiceAccount with a TokenRequest token (immediate; no waiting for the token controller's Secret).
  * Usable from tests that only have the harness state, not the ControlPlane object.
  */
-export async function kubeconfigForServiceAccount(adminKubeconfigPath: string, serviceAccount: string, namespace: string): Promise<string> {
+export async function kubeconfigForServiceAccount(
+  adminKubeconfigPath: string,
+  serviceAccount: string,
+  namespace: string
+): Promise<string> {
   const cfg = load(readFileSync(adminKubeconfigPath, 'utf8')) as KubeconfigFile;
   const cluster = cfg.clusters?.[0]?.cluster;
   const user = cfg.users?.[0]?.user;
   const unb64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString('utf8');
-  if (!cluster?.server || !user?.['client-certificate-data']) throw new Error(`${adminKubeconfigPath} is not an admin kubeconfig written by startControlPlane`);
+  if (!cluster?.server || !user?.['client-certificate-data'])
+    throw new Error(`${adminKubeconfigPath} is not an admin kubeconfig written by startControlPlane`);
   const server = cluster.server;
   const caPem = unb64(cluster['certificate-authority-data']);
-  const credentials: Credentials = { certPem: unb64(user['client-certificate-data']), keyPem: unb64(user['client-key-data']) };
+  const credentials: Credentials = {
+    certPem: unb64(user['client-certificate-data']),
+    keyPem: unb64(user['client-key-data'])
+  };
   const request = (method: string, path: string, body?: unknown): Promise<ApiResponse> =>
     rawRequest({ method, url: server + path, body, caPem, credentials });
 
   const ensure = async (path: string, body: unknown): Promise<void> => {
     const r = await request('POST', path, body);
-    if (r.status !== 201 && r.status !== 409) throw new Error(`POST ${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 201 && r.status !== 409)
+      throw new Error(`POST ${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
   };
   await ensure('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  await ensure(`/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: serviceAccount } });
-  const tr = await request('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`, {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: { audiences: [ISSUER], expirationSeconds: 24 * 3600 }
+  await ensure(`/api/v1/namespaces/${namespace}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: serviceAccount }
   });
+  const tr = await request(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`,
+    {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences: [ISSUER], expirationSeconds: 24 * 3600 }
+    }
+  );
   const token = (tr.body as { status?: { token?: string } }).status?.token;
-  if (tr.status !== 201 || !token) throw new Error(`TokenRequest for ${namespace}/${serviceAccount}: HTTP ${tr.status} ${JSON.stringify(tr.body)}`);
+  if (tr.status !== 201 || !token)
+    throw new Error(
+      `TokenRequest for ${namespace}/${serviceAccount}: HTTP ${tr.status} ${JSON.stringify(tr.body)}`
+    );
   const path = join(dirname(adminKubeconfigPath), `kubeconfig-${namespace}-${serviceAccount}.yaml`);
-  writeFileSync(path, kubeconfigYaml(server, caPem, `system:serviceaccount:${namespace}:${serviceAccount}`, { token }), { mode: 0o600 });
+  writeFileSync(
+    path,
+    kubeconfigYaml(server, caPem, `system:serviceaccount:${namespace}:${serviceAccount}`, { token }),
+    { mode: 0o600 }
+  );
   return path;
 }
 
@@ -403,58 +470,111 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const cleanupOnFailure = async (): Promise<void> => {
     for (const m of [...started].reverse()) await stopProcess(m);
     rmSync(etcdDir, { recursive: true, force: true });
+    // The error already carries the log tails; keep the whole directory only on request.
+    if (ownDir && !process.env.ASK_ISTIO_KEEP_CLUSTER_DIR) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
     let t = Date.now();
-    const pki: ClusterPki = createClusterPki(dir, KUBERNETES_SERVICE_IP);
+    const pki: ClusterPki = await createClusterPki(dir, KUBERNETES_SERVICE_IP);
     t = mark('certsMs', t);
 
     const [etcdClientPort, etcdPeerPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-    const etcd = startProcess('etcd', 'etcd', [
-      '--name', 'default', '--data-dir', etcdDir,
-      '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-      '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `default=${peerUrl}`
-    ], join(dir, 'etcd.log'));
+    const etcd = startProcess(
+      'etcd',
+      'etcd',
+      [
+        '--name',
+        'default',
+        '--data-dir',
+        etcdDir,
+        '--listen-client-urls',
+        etcdUrl,
+        '--advertise-client-urls',
+        etcdUrl,
+        '--listen-peer-urls',
+        peerUrl,
+        '--initial-advertise-peer-urls',
+        peerUrl,
+        '--initial-cluster',
+        `default=${peerUrl}`,
+        // A single member elects itself after one election timeout; the default 1 s is pure start-up delay.
+        '--heartbeat-interval',
+        '20',
+        '--election-timeout',
+        '200'
+      ],
+      join(dir, 'etcd.log')
+    );
     started.push(etcd);
     log(`etcd pid ${etcd.pid} on ${etcdUrl}`);
-    await waitUntil('etcd /health', async () => {
-      const r = await rawRequest({ method: 'GET', url: `${etcdUrl}/health`, timeoutMs: 2000 });
-      return r.status === 200 && typeof r.body === 'object' && (r.body as { health?: string }).health === 'true';
-    }, deadline, [etcd]);
+    await waitUntil(
+      'etcd /health',
+      async () => {
+        const r = await rawRequest({ method: 'GET', url: `${etcdUrl}/health`, timeoutMs: 2000 });
+        return (
+          r.status === 200 && typeof r.body === 'object' && (r.body as { health?: string }).health === 'true'
+        );
+      },
+      deadline,
+      [etcd]
+    );
     t = mark('etcdMs', t);
 
     const server = `https://127.0.0.1:${apiPort}`;
     const admin: Credentials = { certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
-    const request = (method: string, path: string, body?: unknown, credentials: Credentials = admin): Promise<ApiResponse> =>
+    const request = (
+      method: string,
+      path: string,
+      body?: unknown,
+      credentials: Credentials = admin
+    ): Promise<ApiResponse> =>
       rawRequest({ method, url: server + path, body, caPem: pki.caPem, credentials });
 
     const apiArgs = [
       `--etcd-servers=${etcdUrl}`,
-      `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--insecure-port=0',
+      `--secure-port=${apiPort}`,
+      '--bind-address=127.0.0.1',
+      '--insecure-port=0',
       `--advertise-address=${advertiseAddress()}`,
       `--cert-dir=${dir}`,
-      `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
+      `--tls-cert-file=${pki.serverCert}`,
+      `--tls-private-key-file=${pki.serverKey}`,
+      `--client-ca-file=${pki.caCert}`,
       '--authorization-mode=Node,RBAC',
       // Additive to 1.20's defaults; PodSecurityPolicy is what ASK 1.20 enforces.
       '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota,PodSecurityPolicy',
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      `--service-account-issuer=${ISSUER}`, `--api-audiences=${ISSUER}`,
-      `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
+      `--service-account-issuer=${ISSUER}`,
+      `--api-audiences=${ISSUER}`,
+      `--service-account-key-file=${pki.saPub}`,
+      `--service-account-signing-key-file=${pki.saKey}`,
       '--allow-privileged=true',
       '--profiling=false',
-      ...(opts.egressSelectorConfigFile ? [`--egress-selector-config-file=${opts.egressSelectorConfigFile}`] : [])
+      ...(opts.egressSelectorConfigFile
+        ? [`--egress-selector-config-file=${opts.egressSelectorConfigFile}`]
+        : [])
     ];
     const apiLog = join(dir, 'kube-apiserver.log');
     const startApiServer = async (): Promise<Managed> => {
       const m = startProcess('kube-apiserver', join(binDir, 'kube-apiserver'), apiArgs, apiLog);
       log(`kube-apiserver pid ${m.pid} on ${server}`);
-      await waitUntil('kube-apiserver /readyz', async () => {
-        const r = await request('GET', '/readyz');
-        return r.status === 200 && String(r.body).trim() === 'ok';
-      }, Math.max(deadline, Date.now() + 60_000), [m, etcd]);
+      try {
+        await waitUntil(
+          'kube-apiserver /readyz',
+          async () => {
+            const r = await request('GET', '/readyz');
+            return r.status === 200 && String(r.body).trim() === 'ok';
+          },
+          Math.max(deadline, Date.now() + 60_000),
+          [m, etcd]
+        );
+      } catch (err) {
+        await stopProcess(m); // never leave a half-started apiserver behind
+        throw err;
+      }
       return m;
     };
     apiServer = await startApiServer();
@@ -462,35 +582,53 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     t = mark('apiServerMs', t);
 
     const kubeconfigPath = join(dir, 'kubeconfig.yaml');
-    writeFileSync(kubeconfigPath, kubeconfigYaml(server, pki.caPem, 'ask-istio-admin', {
-      'client-certificate-data': Buffer.from(pki.adminCertPem).toString('base64'),
-      'client-key-data': Buffer.from(pki.adminKeyPem).toString('base64')
-    }), { mode: 0o600 });
+    writeFileSync(
+      kubeconfigPath,
+      kubeconfigYaml(server, pki.caPem, 'ask-istio-admin', {
+        'client-certificate-data': Buffer.from(pki.adminCertPem).toString('base64'),
+        'client-key-data': Buffer.from(pki.adminKeyPem).toString('base64')
+      }),
+      { mode: 0o600 }
+    );
 
-    const controllerManager = startProcess('kube-controller-manager', join(binDir, 'kube-controller-manager'), [
-      `--kubeconfig=${kubeconfigPath}`,
-      // No IPAM / node lifecycle (no real nodes, the simulator owns Node status), no CSR signing.
-      "--controllers=*,-nodeipam,-nodelifecycle,-csrsigning",
-      '--use-service-account-credentials=true',
-      '--leader-elect=false', '--port=0', '--secure-port=0',
-      `--service-account-private-key-file=${pki.saKey}`, `--root-ca-file=${pki.caCert}`,
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--cluster-name=ask-istio-test',
-      '--profiling=false'
-    ], join(dir, 'kube-controller-manager.log'));
+    const controllerManager = startProcess(
+      'kube-controller-manager',
+      join(binDir, 'kube-controller-manager'),
+      [
+        `--kubeconfig=${kubeconfigPath}`,
+        // No IPAM / node lifecycle (no real nodes, the simulator owns Node status), no CSR signing.
+        '--controllers=*,-nodeipam,-nodelifecycle,-csrsigning',
+        '--use-service-account-credentials=true',
+        '--leader-elect=false',
+        '--port=0',
+        '--secure-port=0',
+        `--service-account-private-key-file=${pki.saKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--cluster-name=ask-istio-test',
+        '--profiling=false'
+      ],
+      join(dir, 'kube-controller-manager.log')
+    );
     started.push(controllerManager);
     log(`kube-controller-manager pid ${controllerManager.pid}`);
 
     for (const o of pspBootstrapObjects()) {
       const r = await request('POST', o.path, o.body);
-      if (r.status !== 201 && r.status !== 409) throw new Error(`bootstrapping ${o.path} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 201 && r.status !== 409)
+        throw new Error(`bootstrapping ${o.path} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
     }
     // Pods are only admitted once their ServiceAccount has a token; `default/default` having one proves the
     // serviceaccount and token controllers (running with their own credentials) work.
-    await waitUntil('ServiceAccount default/default with a token', async () => {
-      const r = await request('GET', '/api/v1/namespaces/default/serviceaccounts/default');
-      return r.status === 200 && ((r.body as { secrets?: unknown[] }).secrets?.length ?? 0) > 0;
-    }, deadline, [controllerManager, apiServer, etcd]);
+    await waitUntil(
+      'ServiceAccount default/default with a token',
+      async () => {
+        const r = await request('GET', '/api/v1/namespaces/default/serviceaccounts/default');
+        return r.status === 200 && ((r.body as { secrets?: unknown[] }).secrets?.length ?? 0) > 0;
+      },
+      deadline,
+      [controllerManager, apiServer, etcd]
+    );
     mark('controllersMs', t);
     const startupMs = Date.now() - t0;
     log(`control plane ready in ${startupMs} ms (${JSON.stringify(timings)})`);
@@ -520,8 +658,13 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       },
       async restartApiServer() {
         if (stopped) throw new Error('control plane is stopped');
-        if (apiServer) await stopProcess(apiServer);
+        const t1 = Date.now();
+        // While the controller-manager keeps its watches open, a SIGTERMed apiserver waits for them to go
+        // idle and never does; a short grace, then SIGKILL, is a crash-restart like on a real control plane.
+        if (apiServer) await stopProcess(apiServer, 1000);
+        const t2 = Date.now();
         apiServer = await startApiServer();
+        log(`kube-apiserver restarted: stopped in ${t2 - t1} ms, ready again in ${Date.now() - t2} ms`);
       },
       kubeconfigFor(serviceAccount, namespace) {
         return kubeconfigForServiceAccount(kubeconfigPath, serviceAccount, namespace);

@@ -25,5 +25,7 @@ export default async function globalSetup(): Promise<void> {
     ...(process.env.ASK_ISTIO_HARNESS_PARTS === 'cluster' ? { simulator: false, releaseServer: false } : {})
   });
   (globalThis as Record<string, unknown>)[HANDLE_KEY] = harness;
-  process.stderr.write(`\n[harness] control plane up in ${harness.state.startupMs} ms ${JSON.stringify(harness.state.timings)}\n`);
+  process.stderr.write(
+    `\n[harness] control plane up in ${harness.state.startupMs} ms ${JSON.stringify(harness.state.timings)}\n`
+  );
 }

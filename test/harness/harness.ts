@@ -116,11 +116,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         stopped = true;
         await stopAll();
         if (process.env[STATE_ENV] === statePath) delete process.env[STATE_ENV];
-        if (ownDir && !process.env.ASK_ISTIO_KEEP_CLUSTER_DIR && existsSync(workDir)) rmSync(workDir, { recursive: true, force: true });
+        if (ownDir && !process.env.ASK_ISTIO_KEEP_CLUSTER_DIR && existsSync(workDir))
+          rmSync(workDir, { recursive: true, force: true });
       }
     };
   } catch (err) {
     await stopAll();
+    if (ownDir && !process.env.ASK_ISTIO_KEEP_CLUSTER_DIR) rmSync(workDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -73,7 +73,8 @@ function repoRoot(): string {
 export function node24(): string {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const local = join(repoRoot(), 'node_modules', '.bin', 'node');
-  if (!existsSync(local)) throw new Error('Node 24 not found: run under Node 24 or `npm ci` (devDependency "node")');
+  if (!existsSync(local))
+    throw new Error('Node 24 not found: run under Node 24 or `npm ci` (devDependency "node")');
   return realpathSync(local);
 }
 
@@ -151,7 +152,13 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   return commands;
 }
 
-function runStep(script: string, env: Record<string, string>, cwd: string, timeoutMs: number, echo: boolean): Promise<StepResult> {
+function runStep(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+  echo: boolean
+): Promise<StepResult> {
   const started = Date.now();
   return new Promise((res) => {
     const child = spawn(node24(), [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -179,7 +186,14 @@ function runStep(script: string, env: Record<string, string>, cwd: string, timeo
     });
     child.on('error', (err) => {
       clearTimeout(timer);
-      res({ code: null, signal: null, timedOut, stdout, stderr: stderr + String(err), durationMs: Date.now() - started });
+      res({
+        code: null,
+        signal: null,
+        timedOut,
+        stdout,
+        stderr: stderr + String(err),
+        durationMs: Date.now() - started
+      });
     });
   });
 }
@@ -209,7 +223,13 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
 
   const files = (step: string): Record<string, string> => {
     const f: Record<string, string> = {};
-    for (const [name, file] of [['GITHUB_OUTPUT', 'output'], ['GITHUB_STATE', 'state'], ['GITHUB_ENV', 'env'], ['GITHUB_PATH', 'path'], ['GITHUB_STEP_SUMMARY', 'summary']] as const) {
+    for (const [name, file] of [
+      ['GITHUB_OUTPUT', 'output'],
+      ['GITHUB_STATE', 'state'],
+      ['GITHUB_ENV', 'env'],
+      ['GITHUB_PATH', 'path'],
+      ['GITHUB_STEP_SUMMARY', 'summary']
+    ] as const) {
       f[name] = join(runDir, `${step}.${file}`);
       writeFileSync(f[name], '');
     }
@@ -256,7 +276,8 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     if (spec?.default !== undefined) env[inputEnvName(name)] = evaluateDefault(String(spec.default), env);
   }
   for (const [name, value] of Object.entries(options.inputs)) {
-    if (!(name in (action.inputs ?? {}))) throw new Error(`runAction: "${name}" is not an input of action.yml`);
+    if (!(name in (action.inputs ?? {})))
+      throw new Error(`runAction: "${name}" is not an input of action.yml`);
     env[inputEnvName(name)] = value;
   }
 
@@ -273,8 +294,14 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   const postPath = action.runs?.post;
   if (postPath && options.post !== false) {
     // Later steps see GITHUB_ENV / GITHUB_PATH additions and the saved state as STATE_<name>.
-    const postEnv: Record<string, string> = { ...env, ...parseFileCommands(readFileSync(mainFiles.GITHUB_ENV ?? '', 'utf8')) };
-    const added = readFileSync(mainFiles.GITHUB_PATH ?? '', 'utf8').split(/\r?\n/).filter(Boolean).reverse();
+    const postEnv: Record<string, string> = {
+      ...env,
+      ...parseFileCommands(readFileSync(mainFiles.GITHUB_ENV ?? '', 'utf8'))
+    };
+    const added = readFileSync(mainFiles.GITHUB_PATH ?? '', 'utf8')
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .reverse();
     if (added.length > 0) postEnv.PATH = [...added, postEnv.PATH ?? ''].join(delimiter);
     for (const [name, value] of Object.entries(state)) postEnv[`STATE_${name}`] = value;
     const postFiles = files('post');

@@ -4,8 +4,13 @@
 import { startHarness } from './harness.js';
 import { STATE_ENV } from './state.js';
 
-const harness = await startHarness({ simulator: !process.argv.includes('--no-simulator'), releaseServer: !process.argv.includes('--no-release') });
-process.stdout.write(`export ${STATE_ENV}=${harness.statePath}\nexport KUBECONFIG=${harness.state.kubeconfigPath}\n`);
+const harness = await startHarness({
+  simulator: !process.argv.includes('--no-simulator'),
+  releaseServer: !process.argv.includes('--no-release')
+});
+process.stdout.write(
+  `export ${STATE_ENV}=${harness.statePath}\nexport KUBECONFIG=${harness.state.kubeconfigPath}\n`
+);
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

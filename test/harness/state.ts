@@ -35,10 +35,12 @@ export function readHarnessState(): HarnessState {
         '(its globalSetup starts the harness) or start it with `node --import ./test/register-ts.mjs test/harness/serve.ts`.'
     );
   }
-  if (!existsSync(path)) throw new Error(`${STATE_ENV} names ${path}, which does not exist (harness stopped?)`);
+  if (!existsSync(path))
+    throw new Error(`${STATE_ENV} names ${path}, which does not exist (harness stopped?)`);
   const state = JSON.parse(readFileSync(path, 'utf8')) as Partial<HarnessState>;
   for (const key of ['kubeconfigPath', 'server', 'binDir', 'workDir'] as const) {
-    if (typeof state[key] !== 'string' || state[key] === '') throw new Error(`harness state ${path} lacks "${key}"`);
+    if (typeof state[key] !== 'string' || state[key] === '')
+      throw new Error(`harness state ${path} lacks "${key}"`);
   }
   return state as HarnessState;
 }
@@ -48,7 +50,11 @@ export function readHarnessState(): HarnessState {
  * a valid DNS-1123 label of at most 63 characters.
  */
 export function newNamespace(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'ns';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'ns';
   const suffix = `${Date.now().toString(36).slice(-5)}-${randomBytes(3).toString('hex')}`;
   const head = clean.slice(0, 63 - suffix.length - 1).replace(/-+$/, '');
   return `${head}-${suffix}`;

@@ -88,10 +88,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     // Behaviour config first, so the first pods already see the rules.
     let rules: PodRule[] = [];
     let lbConfig: Record<string, LbBehaviour> = {};
-    let kubelet: Kubelet | undefined;
-    let lb: CloudLoadBalancer | undefined;
-    let pods: Cache<V1Pod> | undefined;
-    let services: Cache<V1Service> | undefined;
+    // Parts created further down; the ConfigMap watch (started first) reaches them through here.
+    const late: {
+      kubelet?: Kubelet;
+      lb?: CloudLoadBalancer;
+      pods?: Cache<V1Pod>;
+      services?: Cache<V1Service>;
+      gateway?: IngressGateway;
+    } = {};
     const onBehaviour = (cm: V1ConfigMap, verb: 'add' | 'update' | 'delete'): void => {
       if (cm.metadata?.name !== BEHAVIOUR_CONFIGMAP) return;
       try {
@@ -103,8 +107,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         );
         return;
       }
-      if (pods && kubelet) kubelet.reapplyRules(pods.list());
-      if (services && lb) lb.reconsider(services.list());
+      if (late.pods && late.kubelet) late.kubelet.reapplyRules(late.pods.list());
+      if (late.services && late.lb) late.lb.reconsider(late.services.list());
     };
     const configMaps = await startInformer<V1ConfigMap>(
       kc,
@@ -136,8 +140,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels,
         proxyImage: () => {
           const image =
-            istiod.get('istiod', GATEWAY_NAMESPACE)?.spec?.template.spec?.containers.find((c) => c.name === 'discovery')
-              ?.image ?? istiod.get('istiod', GATEWAY_NAMESPACE)?.spec?.template.spec?.containers[0]?.image;
+            istiod
+              .get('istiod', GATEWAY_NAMESPACE)
+              ?.spec?.template.spec?.containers.find((c) => c.name === 'discovery')?.image ??
+            istiod.get('istiod', GATEWAY_NAMESPACE)?.spec?.template.spec?.containers[0]?.image;
           return image?.replace(/\/pilot:/, '/proxyv2:');
         }
       },
@@ -146,8 +152,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     stoppers.push(() => closeServer(injector.server as unknown as HttpServer));
 
     const nodes = nodeObjects(opts.nodes ?? 'virtual-kubelet', plan);
-    kubelet = new Kubelet(apis, nodes, plan, () => rules, log);
+    const kubelet = new Kubelet(apis, nodes, plan, () => rules, log);
     await kubelet.registerNodes();
+    late.kubelet = kubelet;
     const theKubelet = kubelet;
     stoppers.push(() => theKubelet.stop());
 
@@ -162,12 +169,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     );
     stoppers.push(() => crds.stop());
 
-    lb = new CloudLoadBalancer(apis, plan, () => lbConfig, log);
+    const lb = new CloudLoadBalancer(apis, plan, () => lbConfig, log);
+    late.lb = lb;
     const theLb = lb;
     stoppers.push(() => theLb.stop());
 
-    let gateway: IngressGateway | undefined;
-    services = await startInformer<V1Service>(
+    const services = await startInformer<V1Service>(
       kc,
       '/api/v1/services',
       () => apis.core.listServiceForAllNamespaces(),
@@ -175,18 +182,20 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       (svc, verb) => {
         theLb.onService(svc, verb);
         if (svc.metadata?.namespace === GATEWAY_NAMESPACE && svc.metadata.name === GATEWAY_SERVICE)
-          void gateway?.reconcile();
+          void late.gateway?.reconcile();
       }
     );
-    stoppers.push(() => services?.stop());
-    pods = await startInformer<V1Pod>(
+    stoppers.push(() => services.stop());
+    late.services = services;
+    const pods = await startInformer<V1Pod>(
       kc,
       '/api/v1/pods',
       () => apis.core.listPodForAllNamespaces(),
       log,
       (pod, verb) => theKubelet.onPod(pod, verb)
     );
-    stoppers.push(() => pods?.stop());
+    stoppers.push(() => pods.stop());
+    late.pods = pods;
     for (const pod of pods.list()) theKubelet.onPod(pod, 'add');
     for (const svc of services.list()) theLb.onService(svc, 'add');
 
@@ -194,7 +203,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const nodeIps = nodes.flatMap(
       (n) => n.status?.addresses?.filter((a) => a.type === 'InternalIP').map((a) => a.address) ?? []
     );
-    gateway = new IngressGateway(services, pods, istio, mesh, () => nodeIps, log);
+    const gateway = new IngressGateway(services, pods, istio, mesh, () => nodeIps, log);
+    late.gateway = gateway;
     const theGateway = gateway;
     stoppers.push(() => theGateway.stop());
     await gateway.reconcile();

@@ -10,7 +10,7 @@ import {
   type V1Pod,
   type V1PodStatus
 } from '@kubernetes/client-node';
-import { apiErrorText, isConflict, isNotFound, type Apis, type Cache } from './informers.js';
+import { apiErrorText, isConflict, isNotFound, type Apis } from './informers.js';
 import { behaviourFor, DEFAULT_START_DELAY_MS, type PodBehaviour, type PodRule } from './behaviour.js';
 import type { AddressPlan } from './addresses.js';
 
@@ -151,7 +151,10 @@ export class Kubelet {
       await this.apis.core.patchNodeStatus({ name, body: { status: node.status } }, mergePatch);
       // Admission (TaintNodesByCondition) adds node.kubernetes.io/not-ready to a new Node; the node
       // lifecycle controller would lift it once Ready, but that controller is off here.
-      await this.apis.core.patchNode({ name, body: { spec: { taints: node.spec?.taints ?? null } } }, mergePatch);
+      await this.apis.core.patchNode(
+        { name, body: { spec: { taints: node.spec?.taints ?? null } } },
+        mergePatch
+      );
     }
   }
 

@@ -1,0 +1,56 @@
+// Telemetry addons (kiali, prometheus, grafana, jaeger) from the release's samples/addons, applied
+// server-side into istio-system and waited for like the control plane.
+import type { Config } from '../inputs/config.js';
+import type { Kube } from '../kube/client.js';
+import type { KubeObject } from '../kube/objects.js';
+import { parseManifests } from '../kube/objects.js';
+import type { RunReport } from '../report/model.js';
+import { applyLogged } from '../bookinfo/deploy.js';
+import { deploymentReady } from '../kube/readiness.js';
+import { componentRow, withDiagnostics } from './apply.js';
+import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
+import { ISTIO_NAMESPACE } from './install.js';
+
+export function addonFile(addon: string): string {
+  return `samples/addons/${addon}.yaml`;
+}
+
+/** Pure: the addon manifests, labelled as ours; cluster-scoped objects keep no namespace. */
+export function planAddons(manifests: Array<{ addon: string; text: string }>): KubeObject[] {
+  return manifests.flatMap(({ addon, text }) =>
+    parseManifests(text, addonFile(addon)).map((o) => {
+      const copy = structuredClone(o);
+      copy.metadata.labels = { ...(copy.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY, [COMPONENT_LABEL]: `addon-${addon}` };
+      return copy;
+    })
+  );
+}
+
+export async function deployAddons(args: {
+  kube: Kube;
+  config: Config;
+  readSample: (rel: string) => Promise<string>;
+  timeoutMs: number;
+  report: RunReport;
+}): Promise<void> {
+  const { kube, config, readSample, timeoutMs, report } = args;
+  const manifests = await Promise.all(config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) })));
+  const objects = planAddons(manifests);
+  await applyLogged(kube, objects, report, config.lifecycle.dryRun);
+  if (config.lifecycle.dryRun) return;
+  const names = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+  const ready = await withDiagnostics(kube, ISTIO_NAMESPACE, undefined, () =>
+    kube.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE },
+      (items) => {
+        const waiting = names.filter((n) => {
+          const d = items.find((i) => i.metadata.name === n);
+          return !d || !deploymentReady(d);
+        });
+        return { done: waiting.length === 0, progress: `waiting for ${waiting.join(', ')}` };
+      },
+      { timeoutMs }
+    )
+  );
+  for (const d of ready.filter((x) => names.includes(x.metadata.name))) report.components.push(componentRow(d));
+}
