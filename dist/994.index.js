@@ -6,6 +6,8 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   mh: () => (/* binding */ verificationTable),
+/* harmony export */   tp: () => (/* binding */ table),
 /* harmony export */   writeSummary: () => (/* binding */ writeSummary)
 /* harmony export */ });
 /* unused harmony exports routingDiagram, renderSummary */
@@ -111,6 +113,25 @@ function renderSummary(r) {
         parts.push(table(['', ''], facts));
     if (r.warnings.length)
         parts.push(r.warnings.map((w) => `> [!WARNING]\n> ${w}`).join('\n\n'));
+    if (r.preflight) {
+        const p = r.preflight;
+        const caps = p.capabilities.allowed === undefined
+            ? 'unknown'
+            : p.capabilities.allowed
+                ? 'allowed'
+                : 'NET_ADMIN not allowed';
+        parts.push('### Preflight', table(['Check', 'Result'], [
+            [
+                'Cluster kind',
+                p.clusterKind === 'serverless'
+                    ? 'serverless (virtual-kubelet nodes only)'
+                    : `${p.nodeCount} node(s)`
+            ],
+            ['Kubernetes vs Istio', `${p.compatibility.supported ? '✅' : '❌'} ${p.compatibility.message}`],
+            ['NET_ADMIN/NET_RAW for istio-init', `${caps} — ${p.capabilities.checks.join('; ')}`],
+            ['Data plane', `${p.dataplaneMode}, Istio CNI ${p.cni ? 'on' : 'off'} (${p.cniReason})`]
+        ]));
+    }
     if (r.plan.length)
         parts.push('### Plan', r.plan.map((l) => `- ${l}`).join('\n'));
     if (r.components.length) {

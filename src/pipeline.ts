@@ -17,7 +17,6 @@ import { deployBookinfo, applyBookinfoGateway, analyzeNamespace } from './bookin
 import { applyRouting } from './routing/apply.js';
 import { resolveGateway } from './gateway/resolve.js';
 import { verify } from './verify/run.js';
-import { setOutputs } from './report/outputs.js';
 import { teardownPreview, prunePreviews } from './lifecycle/previews.js';
 
 async function connect(config: Config, report: RunReport) {
@@ -134,7 +133,10 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
   ) {
     await report.steps.run('Verify', () => verify({ config, report }));
   }
-  setOutputs(config, report);
+  if (config.lifecycle.commentOnPr && !config.lifecycle.dryRun) {
+    // Lazy: Octokit loads only for runs that comment. Never throws; problems are warnings.
+    await (await import('./report/comment.js')).commentOnPr({ config, report });
+  }
   // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
   core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
   if (config.lifecycle.dryRun)

@@ -11,6 +11,7 @@ import { Kube } from '../../src/kube/index.js';
 import type { KubeObject } from '../../src/kube/objects.js';
 import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
+import { findVariant, variantNames } from '../../src/routing/variants.js';
 
 const state = readHarnessState();
 const NET = 'networking.istio.io/v1alpha3'; // what Istio 1.13 serves
@@ -257,5 +258,31 @@ describe('routing ladder in one namespace', () => {
     expect(after.vs).toEqual(before.vs);
     expect(after.dr).toEqual(before.dr);
     expect(JSON.stringify(after.byName.get('reviews')?.spec)).not.toContain('v9');
+  });
+});
+
+describe('every variant of the table, in sequence on one namespace', () => {
+  // Starts with reviews-test-v2 → all-v1, the switch the issue names: the jason rule must not survive.
+  const order = ['reviews-test-v2', 'all-v1', ...variantNames().filter((n) => n !== 'reviews-test-v2' && n !== 'all-v1')];
+  it.each(order)('%s: applied, nothing stale, verification passes', async (name) => {
+    const r = await deploy({ routing: name, 'verify-requests': '24' });
+    expectSuccess(r);
+    expect(r.outputs.routing).toBe(name);
+    const v = verification(r);
+    expect(v.pass).toBe(true);
+    const variant = findVariant(name);
+    const users = Object.keys(variant?.expect.users ?? {});
+    expect(v.identities.map((i) => i.identity).sort()).toEqual(['anonymous', ...users].sort());
+    const objs = await routingObjects();
+    if (name === 'none') {
+      expect(objs.vs).toEqual(['bookinfo']);
+    } else {
+      expect(objs.dr).toEqual(BOOKINFO_RULES);
+    }
+    // No rule for a user the variant does not name survives from an earlier variant.
+    for (const [vsName, vs] of objs.byName) {
+      if (users.length === 0) expect({ vsName, jason: JSON.stringify(vs.spec).includes('jason') }).toEqual({ vsName, jason: false });
+    }
+    if (name === 'all-v1') expect(objs.vs).toEqual(['bookinfo', 'details', 'productpage', 'ratings', 'reviews']);
   });
 });

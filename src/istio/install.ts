@@ -129,3 +129,22 @@ export function versionFromImage(image: string | undefined): string | undefined 
   const m = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)$/.exec(tag.replace(/-distroless$/, ''));
   return m ? m[1] : tag || undefined;
 }
+
+/**
+ * `--set` values for the data plane the preflight chose. Istio CNI replaces istio-init (which needs
+ * NET_ADMIN/NET_RAW) with a node agent; ambient mode needs that agent plus ztunnel, both DaemonSets, which
+ * is why neither is possible on serverless (virtual-kubelet only) clusters. The ambient values mirror
+ * Istio's own `ambient` profile on top of the chosen profile, so the demo gateways stay.
+ */
+export function dataplaneSets(opts: {
+  cni: boolean;
+  ambient: boolean;
+}): Array<{ key: string; value: string }> {
+  const sets: Array<{ key: string; value: string }> = [];
+  if (opts.cni || opts.ambient) sets.push({ key: 'components.cni.enabled', value: 'true' });
+  if (opts.ambient) {
+    sets.push({ key: 'components.ztunnel.enabled', value: 'true' });
+    sets.push({ key: 'values.profile', value: 'ambient' });
+  }
+  return sets;
+}

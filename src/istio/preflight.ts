@@ -1,18 +1,42 @@
 // Before installing anything: is this Istio release made for this cluster, what kind of cluster is it
-// (serverless ASK or real nodes), and may pods add the capabilities istio-init needs?
+// (serverless ASK or real nodes), and may the namespace's pods add the capabilities istio-init needs?
+// From those answers it decides Istio CNI / ambient, or fails before any install with the remedy.
 import * as core from '@actions/core';
-import type { Config } from '../inputs/config.js';
+import { compare, coerce } from 'semver';
+import type { Config, IstioCni, DataplaneMode } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
+import type { KubeObject } from '../kube/objects.js';
 import type { RunReport } from '../report/model.js';
 import { ActionError } from '../errors.js';
-import { checkCompatibility } from './compat.js';
+import { checkCompatibility, parseMinor } from './compat.js';
+import { dataplaneSets } from './install.js';
 import { isServerless } from '../gateway/address.js';
+
+/** What istio-init adds (injection template, `istio-iptables`); it also runs as root. */
+export const ISTIO_INIT_CAPABILITIES = ['NET_ADMIN', 'NET_RAW'] as const;
+/** The PSP every ASK/ACK 1.20 cluster ships; binding it is the usual remedy. */
+export const ACK_PRIVILEGED_PSP = 'ack.privileged';
+
+export interface PreflightResult {
+  kubeVersion: string;
+  istioVersion: string;
+  clusterKind: 'serverless' | 'nodes';
+  nodeCount: number;
+  compatibility: { supported: boolean; message: string };
+  /** Whether the namespace's pods may add NET_ADMIN/NET_RAW; undefined when nothing could tell. */
+  capabilities: { allowed?: boolean; checks: string[] };
+  dataplaneMode: DataplaneMode;
+  cni: boolean;
+  cniReason: string;
+}
 
 export interface ClusterFacts {
   kubeVersion: string;
   serverless: boolean;
+  /** Extra `--set` values for istioctl install: compatibility fixes and the data plane choice. */
   fixes: Array<{ key: string; value: string }>;
   capabilitiesAllowed?: boolean;
+  cni: boolean;
 }
 
 /** A pod that asks for what istio-init asks for; created with a server-side dry run only. */
@@ -32,13 +56,222 @@ export function capabilityProbePod(namespace: string) {
           name: 'probe',
           image: 'busybox',
           securityContext: {
-            capabilities: { add: ['NET_ADMIN', 'NET_RAW'] },
+            capabilities: { add: [...ISTIO_INIT_CAPABILITIES] },
             runAsUser: 0,
             runAsNonRoot: false
           }
         }
       ]
     }
+  };
+}
+
+interface PspSpec {
+  privileged?: boolean;
+  allowedCapabilities?: string[];
+  defaultAddCapabilities?: string[];
+  runAsUser?: { rule?: string; ranges?: Array<{ min?: number; max?: number }> };
+}
+
+/** Whether one PodSecurityPolicy admits istio-init (capabilities and running as root), and why not. */
+export function pspAdmitsIstioInit(psp: KubeObject): { ok: boolean; why: string } {
+  const spec = (psp.spec ?? {}) as PspSpec;
+  const name = psp.metadata.name;
+  const caps = new Set([...(spec.allowedCapabilities ?? []), ...(spec.defaultAddCapabilities ?? [])]);
+  const missing = caps.has('*') ? [] : ISTIO_INIT_CAPABILITIES.filter((c) => !caps.has(c));
+  if (missing.length) return { ok: false, why: `PSP ${name}: ${missing.join(', ')} not allowed` };
+  const rule = spec.runAsUser?.rule ?? 'RunAsAny';
+  const rootOk =
+    rule === 'RunAsAny' ||
+    (rule === 'MustRunAs' &&
+      (spec.runAsUser?.ranges ?? []).some((r) => (r.min ?? 0) <= 0 && (r.max ?? 0) >= 0));
+  if (!rootOk)
+    return { ok: false, why: `PSP ${name}: runAsUser ${rule} refuses root (istio-init runs as 0)` };
+  return { ok: true, why: `PSP ${name} allows NET_ADMIN, NET_RAW and root` };
+}
+
+/** Pod Security Admission (Kubernetes ≥ 1.25): only the `privileged` level lets pods add NET_ADMIN/NET_RAW. */
+export function psaAdmitsIstioInit(labels: Record<string, string> | undefined): {
+  allowed?: boolean;
+  why: string;
+} {
+  const level = labels?.['pod-security.kubernetes.io/enforce'];
+  if (!level)
+    return { why: 'no pod-security.kubernetes.io/enforce label: the cluster default level applies' };
+  if (level === 'privileged') return { allowed: true, why: 'Pod Security level "privileged" is enforced' };
+  return { allowed: false, why: `Pod Security level "${level}" is enforced: NET_ADMIN not allowed` };
+}
+
+/**
+ * Identities whose PSPs apply to the pods of a Deployment: the ReplicaSet controller creates them (the
+ * control plane runs with per-controller service accounts) and the pods run as the namespace's service
+ * accounts. The deploying identity's own PSPs do not reach those pods.
+ */
+export function workloadSubjects(namespace: string): Array<{ user: string; groups: string[] }> {
+  return [
+    {
+      user: 'system:serviceaccount:kube-system:replicaset-controller',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated']
+    },
+    {
+      user: `system:serviceaccount:${namespace}:default`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated']
+    }
+  ];
+}
+
+const errText = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+
+/** PSP answer (Kubernetes ≤ 1.24): does some PSP usable by the workload identities admit istio-init? */
+async function pspVerdict(kube: Kube, namespace: string): Promise<{ allowed?: boolean; checks: string[] }> {
+  let psps: KubeObject[];
+  try {
+    psps = await kube.list('policy/v1beta1', 'PodSecurityPolicy');
+  } catch (err) {
+    return { checks: [`cannot list PodSecurityPolicies (${errText(err)})`] };
+  }
+  // Without any PSP, PSP admission cannot be on (it would refuse every pod): nothing restricts capabilities.
+  if (psps.length === 0) return { allowed: true, checks: ['no PodSecurityPolicies in the cluster'] };
+  const checks: string[] = [];
+  const usable: KubeObject[] = [];
+  let subjects: Array<{ user: string; groups: string[] } | undefined> = workloadSubjects(namespace);
+  for (const psp of psps) {
+    const attrs = {
+      verb: 'use',
+      resource: 'podsecuritypolicies',
+      group: 'policy',
+      namespace,
+      name: psp.metadata.name
+    };
+    let ok = false;
+    for (const s of subjects) {
+      try {
+        ok = await kube.accessReview(attrs, s);
+      } catch (err) {
+        // Not allowed to ask about other subjects: fall back to the deploying identity (SelfSubjectAccessReview).
+        if (s === undefined) throw err;
+        checks.push(`SubjectAccessReview not permitted (${errText(err)}); asking for the deploying identity`);
+        subjects = [undefined];
+        ok = await kube.accessReview(attrs);
+      }
+      if (ok) break;
+    }
+    if (ok) usable.push(psp);
+  }
+  const who = subjects[0] ? "the namespace's workloads" : 'the deploying identity';
+  if (usable.length === 0) {
+    return { allowed: false, checks: [...checks, `no PodSecurityPolicy is usable by ${who}`] };
+  }
+  const verdicts = usable.map(pspAdmitsIstioInit);
+  const admitting = verdicts.find((v) => v.ok);
+  checks.push(`PSPs usable by ${who}: ${usable.map((p) => p.metadata.name).join(', ')}`);
+  if (admitting) return { allowed: true, checks: [...checks, admitting.why] };
+  return { allowed: false, checks: [...checks, ...verdicts.map((v) => v.why)] };
+}
+
+/** Combines the policy analysis with a dry-run pod (the admission chain's real answer when the namespace exists). */
+export async function probeCapabilities(
+  kube: Kube,
+  namespace: string,
+  kubeMinor: number
+): Promise<{ allowed?: boolean; checks: string[] }> {
+  const checks: string[] = [];
+  let policy: boolean | undefined;
+  const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+  if (kubeMinor <= 24) {
+    const v = await pspVerdict(kube, namespace);
+    policy = v.allowed;
+    checks.push(...v.checks);
+  } else {
+    const v = psaAdmitsIstioInit(ns?.metadata.labels);
+    policy = v.allowed;
+    checks.push(v.why);
+  }
+  let dryRun: boolean | undefined;
+  if (ns) {
+    try {
+      await kube.apply([capabilityProbePod(namespace)], { dryRun: true });
+      dryRun = true;
+      checks.push('dry-run pod with NET_ADMIN/NET_RAW admitted');
+    } catch (err) {
+      const why = errText(err);
+      if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
+        dryRun = false;
+        checks.push(`dry-run pod refused: ${why}`);
+      } else checks.push(`dry-run pod inconclusive: ${why}`);
+    }
+  } else {
+    // RoleBindings cannot exist in a namespace that does not, so the cluster-wide analysis above is the answer.
+    checks.push(`namespace ${namespace} does not exist yet: no dry-run pod`);
+  }
+  // A refusal from either side is real; the dry run alone can pass for an admin whose own PSPs allow everything.
+  const allowed = policy === false || dryRun === false ? false : (policy ?? dryRun);
+  return { allowed, checks };
+}
+
+/** Pure: the data plane decision (CNI / ambient) from the inputs and the cluster facts, or an input error. */
+export function decideDataplane(args: {
+  serverless: boolean;
+  cni: IstioCni;
+  mode: DataplaneMode;
+  istioVersion: string;
+  capabilitiesAllowed?: boolean;
+  namespace: string;
+}): { cni: boolean; reason: string } {
+  const { serverless, cni, mode, istioVersion, capabilitiesAllowed, namespace } = args;
+  if (mode === 'ambient') {
+    if (serverless) {
+      throw new ActionError(
+        'istio-mode: ambient cannot run on a serverless (virtual-kubelet only) cluster: ambient needs the istio-cni and ztunnel DaemonSets, and ASK/ECI runs no DaemonSets.',
+        { hint: 'use istio-mode: sidecar on ASK, or a cluster with real nodes (ACK) for ambient' }
+      );
+    }
+    const v = coerce(istioVersion);
+    if (!v || compare(v, '1.24.0') < 0) {
+      throw new ActionError(
+        `istio-mode: ambient needs Istio 1.24 or newer; this run uses Istio ${istioVersion}.`,
+        {
+          hint: 'set istio-version to 1.24 or newer, or use istio-mode: sidecar'
+        }
+      );
+    }
+    return { cni: true, reason: 'istio-mode: ambient (needs the Istio CNI agent and ztunnel)' };
+  }
+  if (serverless && cni === 'true') {
+    throw new ActionError(
+      'istio-cni: true is not possible on a serverless (virtual-kubelet only) cluster: the Istio CNI agent is a DaemonSet with host paths, which ASK/ECI cannot run.',
+      { hint: 'set istio-cni: auto or false; sidecars then use istio-init with NET_ADMIN/NET_RAW' }
+    );
+  }
+  if (capabilitiesAllowed === false) {
+    if (serverless) {
+      throw new ActionError(
+        `NET_ADMIN not allowed: pods in namespace ${namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs, and Istio CNI cannot run on a serverless cluster.`,
+        {
+          hint: `let the namespace's service accounts use the \`${ACK_PRIVILEGED_PSP}\` PodSecurityPolicy (kubectl create rolebinding istio-init-psp -n ${namespace} --clusterrole=ack:podsecuritypolicy:privileged --group=system:serviceaccounts:${namespace}), or any PSP / Pod Security level allowing NET_ADMIN and NET_RAW`
+        }
+      );
+    }
+    if (cni === 'false') {
+      throw new ActionError(
+        `NET_ADMIN not allowed: pods in namespace ${namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs, and istio-cni is false.`,
+        {
+          hint: 'set istio-cni: auto (or true) to use the Istio CNI agent instead, or allow NET_ADMIN and NET_RAW for the namespace'
+        }
+      );
+    }
+    return { cni: true, reason: 'pods may not add NET_ADMIN/NET_RAW, so Istio CNI replaces istio-init' };
+  }
+  if (cni === 'true') return { cni: true, reason: 'istio-cni: true' };
+  if (cni === 'false') return { cni: false, reason: 'istio-cni: false' };
+  return {
+    cni: false,
+    reason: serverless
+      ? 'serverless cluster: no DaemonSets, sidecars use istio-init'
+      : capabilitiesAllowed
+        ? 'pods may add NET_ADMIN/NET_RAW: istio-init suffices'
+        : 'capabilities unknown: istio-init (set istio-cni: true if sidecars fail to start)'
   };
 }
 
@@ -52,53 +285,77 @@ export async function checkCluster(
   const compat = checkCompatibility(istioVersion, version.gitVersion);
   report.compatibility = compat.message;
   core.info(compat.message);
-  if (!compat.supported) {
-    const hint = compat.fittingIstioMinors.length
-      ? `set istio-version to ${compat.fittingIstioMinors.map((m) => `1.${m}`).join(' or ')}, or compatibility-check: warn to try anyway`
-      : 'upgrade the cluster, or set compatibility-check: warn to try anyway';
-    if (config.istio.compatibilityCheck === 'fail') throw new ActionError(compat.message, { hint });
-    core.warning(`${compat.message} (compatibility-check: warn — continuing)`);
-    report.warnings.push(compat.message);
-  }
-  for (const f of compat.fixes) {
-    core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
-  }
-
   const nodes = await kube.list('v1', 'Node', {});
   const serverless = isServerless(nodes);
-  core.info(
-    `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s)`}`
-  );
-
-  // The admission chain's real answer (PSP on ≤1.24, Pod Security Admission later) for istio-init's
-  // NET_ADMIN/NET_RAW, asked with a dry-run pod in the target namespace when it already exists.
-  let capabilitiesAllowed: boolean | undefined;
-  const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
-  if (ns) {
-    try {
-      await kube.apply([capabilityProbePod(config.namespace)], { dryRun: true });
-      capabilitiesAllowed = true;
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
-        throw new ActionError(
-          `Pods in namespace ${config.namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs.`,
-          {
-            details: [why.split('\n')[0] ?? why],
-            hint: serverless
-              ? "on ASK, bind the `ack.privileged` PodSecurityPolicy to the namespace's service accounts (or use a PSP/PSA level allowing NET_ADMIN and NET_RAW); Istio CNI cannot run on serverless clusters"
-              : 'allow NET_ADMIN and NET_RAW for the namespace (PSP or Pod Security Admission "privileged"), or enable Istio CNI with istio-cni: true'
-          }
-        );
-      }
-      core.debug(`capability probe inconclusive: ${why}`);
-      capabilitiesAllowed = undefined;
-    }
-  }
-  return {
+  const preflight: PreflightResult = {
     kubeVersion: version.gitVersion,
-    serverless,
-    fixes: compat.fixes.map(({ key, value }) => ({ key, value })),
-    capabilitiesAllowed
+    istioVersion,
+    clusterKind: serverless ? 'serverless' : 'nodes',
+    nodeCount: nodes.length,
+    compatibility: { supported: compat.supported, message: compat.message },
+    capabilities: { checks: [] },
+    dataplaneMode: config.istio.dataplaneMode,
+    cni: false,
+    cniReason: 'not decided'
   };
+  // Recorded before any refusal below, so the summary and the `preflight` output explain a failed run too.
+  report.preflight = preflight;
+  try {
+    if (!compat.supported) {
+      const hint = compat.fittingIstioMinors.length
+        ? `set istio-version to ${compat.fittingIstioMinors.map((m) => `1.${m}`).join(' or ')}, or compatibility-check: warn to try anyway`
+        : 'upgrade the cluster, or set compatibility-check: warn to try anyway';
+      if (config.istio.compatibilityCheck === 'fail') throw new ActionError(compat.message, { hint });
+      core.warning(`${compat.message} (compatibility-check: warn — continuing)`);
+      report.warnings.push(compat.message);
+    }
+    for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
+    core.info(
+      `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s) with real kubelets`}`
+    );
+
+    // Input errors that need no further probing come first.
+    const ambient = config.istio.dataplaneMode === 'ambient';
+    if (ambient || (serverless && config.istio.cni === 'true'))
+      decideDataplane({
+        serverless,
+        cni: config.istio.cni,
+        mode: config.istio.dataplaneMode,
+        istioVersion,
+        namespace: config.namespace
+      });
+
+    // Ambient pods carry no istio-init, so their capabilities do not matter.
+    const caps = ambient
+      ? { allowed: undefined, checks: ['ambient mode: no istio-init'] }
+      : await probeCapabilities(kube, config.namespace, parseMinor(version.gitVersion).minor);
+    preflight.capabilities = caps;
+    core.info(
+      `Capabilities for istio-init in ${config.namespace}: ${caps.allowed === undefined ? 'unknown' : caps.allowed ? 'NET_ADMIN/NET_RAW allowed' : 'NET_ADMIN not allowed'} (${caps.checks.join('; ')})`
+    );
+    const decision = decideDataplane({
+      serverless,
+      cni: config.istio.cni,
+      mode: config.istio.dataplaneMode,
+      istioVersion,
+      capabilitiesAllowed: caps.allowed,
+      namespace: config.namespace
+    });
+    preflight.cni = decision.cni;
+    preflight.cniReason = decision.reason;
+    core.info(`Istio CNI: ${decision.cni ? 'enabled' : 'off'} — ${decision.reason}`);
+    return {
+      kubeVersion: version.gitVersion,
+      serverless,
+      fixes: [
+        ...compat.fixes.map(({ key, value }) => ({ key, value })),
+        ...dataplaneSets({ cni: decision.cni, ambient })
+      ],
+      capabilitiesAllowed: caps.allowed,
+      cni: decision.cni
+    };
+  } finally {
+    // Set here rather than with the other outputs so that a run refused by the preflight has it too.
+    core.setOutput('preflight', JSON.stringify(preflight));
+  }
 }

@@ -47,6 +47,16 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** Time between SIGTERM and SIGKILL when stopping istioctl. */
 const KILL_GRACE_MS = 5_000;
 const STDERR_TAIL_LINES = 20;
+/** Attempts of a read-only command that failed because the API server was briefly unavailable. */
+const TRANSIENT_ATTEMPTS = 4;
+const TRANSIENT_BASE_DELAY_MS = 1_000;
+// Read-only subcommands (first words): safe to run again. install/apply/uninstall are not retried here —
+// a half-applied install is the caller's decision.
+const READ_ONLY = new Set(['analyze', 'version', 'x precheck', 'verify-install', 'proxy-status']);
+// What a Kubernetes client prints when the API server was overloaded, restarting or the connection
+// dropped (client-go and client-node wordings), as opposed to a real finding or a usage error.
+const TRANSIENT_OUTPUT =
+  /fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|connection reset by peer|connection refused|TLS handshake timeout|i\/o timeout|Too ?many ?requests|TooManyRequests|Internal error occurred|InternalError|ServiceUnavailable|the server is currently unable to handle the request|\(HTTP (429|5\d\d)\)|status code (429|5\d\d)|unexpected EOF/i;
 
 /** Process groups still running, stopped if this process exits first (a cancelled job). */
 const running = new Set<number>();
@@ -84,7 +94,28 @@ export class Istioctl {
     return secrets.reduce((t, s) => t.split(s).join('***'), text);
   }
 
+  /**
+   * Runs istioctl once; read-only subcommands that fail with an API-server hiccup in their output (429,
+   * 5xx, connection reset) are run again with backoff — istioctl's own client gives up on the first one.
+   */
   async run(args: readonly string[], ro: RunOptions = {}): Promise<RunResult> {
+    const readOnly = READ_ONLY.has(describeCommand(args).replace(/^istioctl /, ''));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(args, ro);
+      } catch (err) {
+        const transient = err instanceof TransientIstioctlError;
+        if (!transient || !readOnly || attempt >= TRANSIENT_ATTEMPTS) throw transient ? err.error : err;
+        const delay = Math.round(TRANSIENT_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        this.log.info(
+          `${describeCommand(args)} failed because the API server was unavailable; retrying in ${delay} ms (attempt ${attempt + 1}/${TRANSIENT_ATTEMPTS})`
+        );
+        await abortableDelay(delay, [this.opts.signal, ro.signal]);
+      }
+    }
+  }
+
+  private async runOnce(args: readonly string[], ro: RunOptions): Promise<RunResult> {
     const cluster = ro.cluster !== false;
     const cmd = this.commandLine(args, cluster);
     const timeoutMs = ro.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -115,7 +146,9 @@ export class Istioctl {
     const allowed = ro.allowExitCodes === 'any' ? !out.signal : (ro.allowExitCodes ?? []).includes(out.code);
     if (out.code !== 0 && !allowed) {
       const how = out.signal ? `was killed by ${out.signal}` : `failed with exit code ${out.code}`;
-      throw this.failure(`${what} ${how}.`, cmd, out, {});
+      const error = this.failure(`${what} ${how}.`, cmd, out, {});
+      if (!out.signal && TRANSIENT_OUTPUT.test(out.stderr + out.stdout)) throw new TransientIstioctlError(error);
+      throw error;
     }
     this.log.debug(`${what} exited ${out.code} after ${durationMs}ms`);
     return result;
@@ -244,6 +277,33 @@ export class Istioctl {
       });
     });
   }
+}
+
+/** A failure worth another attempt; carries the error to report when attempts run out. */
+class TransientIstioctlError extends Error {
+  readonly error: ActionError;
+  constructor(error: ActionError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+/** Waits `ms`, or rejects with a cancellation error as soon as one of the signals aborts. */
+function abortableDelay(ms: number, signals: Array<AbortSignal | undefined>): Promise<void> {
+  const live = signals.filter((s): s is AbortSignal => s !== undefined);
+  return new Promise((resolve, reject) => {
+    const cancelled = (): ActionError => new ActionError('cancelled while waiting to retry istioctl');
+    if (live.some((s) => s.aborted)) return reject(cancelled());
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      for (const s of live) s.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 interface SpawnOutcome {

@@ -464,6 +464,32 @@ export class Kube {
       });
   }
 
+  /**
+   * Whether `user` (with `groups`) may do what `attributes` describe, via SubjectAccessReview; without a
+   * user, asks about the current identity (SelfSubjectAccessReview). `name` matters for rules with
+   * resourceNames, such as `use` on one PodSecurityPolicy.
+   */
+  async accessReview(
+    attributes: { verb: string; resource: string; group?: string; namespace?: string; name?: string },
+    subject?: { user: string; groups: string[] }
+  ): Promise<boolean> {
+    const kind = subject ? 'SubjectAccessReview' : 'SelfSubjectAccessReview';
+    const plural = subject ? 'subjectaccessreviews' : 'selfsubjectaccessreviews';
+    const { body } = await this.t.json<{ status?: { allowed?: boolean } }>({
+      method: 'POST',
+      path: `/apis/authorization.k8s.io/v1/${plural}`,
+      body: JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind,
+        spec: { resourceAttributes: { group: '', ...attributes }, ...(subject ?? {}) }
+      }),
+      info: { verb: 'create', resource: plural, group: 'authorization.k8s.io' },
+      write: false,
+      retry: 'all'
+    });
+    return body.status?.allowed === true;
+  }
+
   /** Whether the current identity may do `verb` on `resource` ("pods", "services/proxy"), via SelfSubjectAccessReview. */
   async canI(verb: string, resource: string, namespace?: string, group = ''): Promise<boolean> {
     const [res, subresource] = resource.split('/', 2);

@@ -2,6 +2,7 @@
 // comment are rendered from it (never by asking the cluster again).
 import type { GatewayEndpoint } from '../gateway/address.js';
 import type { Expectation } from '../routing/types.js';
+import type { PreflightResult } from '../istio/preflight.js';
 import { StepLog } from './steps.js';
 
 export interface ComponentRow {
@@ -19,6 +20,8 @@ export interface RunReport {
   cluster?: { server: string; kubeVersion: string; serverless: boolean; source: string };
   istio?: { version: string; istioctlPath: string; cacheHit: boolean; action: string; reason: string };
   compatibility?: string;
+  /** Cluster kind, version support, capabilities for istio-init and the CNI decision (output `preflight`). */
+  preflight?: PreflightResult;
   namespace?: string;
   components: ComponentRow[];
   gateway?: GatewayEndpoint & { hostHeader?: string };
@@ -31,6 +34,8 @@ export interface RunReport {
   };
   analyze: string[];
   verification?: unknown;
+  /** Smoke test outcome (the `smoke-status` output) and its human-readable detail (summary, log). */
+  smoke?: 'passed' | 'failed';
   smokeStatus?: string;
   /** Human-readable lines of what a dry run would do. */
   plan: string[];

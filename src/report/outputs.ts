@@ -22,7 +22,7 @@ export function outputValues(config: Config, report: RunReport): Record<string, 
     if (gw.hostHeader) out['gateway-host-header'] = gw.hostHeader;
   }
   if (report.verification !== undefined) out['verification'] = JSON.stringify(report.verification);
-  if (report.smokeStatus) out['smoke-status'] = report.smokeStatus;
+  if (report.mode === 'deploy') out['smoke-status'] = report.smoke ?? 'skipped';
   return out;
 }
 

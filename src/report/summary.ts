@@ -8,7 +8,7 @@ function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -95,6 +95,32 @@ export function renderSummary(r: RunReport): string {
   if (r.smokeStatus) facts.push(['Smoke test', r.smokeStatus]);
   if (facts.length) parts.push(table(['', ''], facts));
   if (r.warnings.length) parts.push(r.warnings.map((w) => `> [!WARNING]\n> ${w}`).join('\n\n'));
+  if (r.preflight) {
+    const p = r.preflight;
+    const caps =
+      p.capabilities.allowed === undefined
+        ? 'unknown'
+        : p.capabilities.allowed
+          ? 'allowed'
+          : 'NET_ADMIN not allowed';
+    parts.push(
+      '### Preflight',
+      table(
+        ['Check', 'Result'],
+        [
+          [
+            'Cluster kind',
+            p.clusterKind === 'serverless'
+              ? 'serverless (virtual-kubelet nodes only)'
+              : `${p.nodeCount} node(s)`
+          ],
+          ['Kubernetes vs Istio', `${p.compatibility.supported ? '✅' : '❌'} ${p.compatibility.message}`],
+          ['NET_ADMIN/NET_RAW for istio-init', `${caps} — ${p.capabilities.checks.join('; ')}`],
+          ['Data plane', `${p.dataplaneMode}, Istio CNI ${p.cni ? 'on' : 'off'} (${p.cniReason})`]
+        ]
+      )
+    );
+  }
   if (r.plan.length) parts.push('### Plan', r.plan.map((l) => `- ${l}`).join('\n'));
   if (r.components.length) {
     parts.push(
@@ -126,7 +152,7 @@ interface IdentityResult {
   pass?: boolean;
 }
 
-function verificationTable(v: unknown): string {
+export function verificationTable(v: unknown): string {
   const ids = (v as { identities?: IdentityResult[] }).identities;
   if (!Array.isArray(ids)) return '```json\n' + JSON.stringify(v, null, 2) + '\n```';
   return table(

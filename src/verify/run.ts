@@ -27,6 +27,7 @@ export async function verify(args: {
       signal
     });
     if (!smoke.ok) {
+      report.smoke = 'failed';
       report.smokeStatus = `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`;
       throw new ActionError(
         `GET ${url}/productpage did not return the Bookinfo page within ${Math.round(smoke.elapsedMs / 1000)} s.`,
@@ -39,6 +40,7 @@ export async function verify(args: {
         }
       );
     }
+    report.smoke = 'passed';
     report.smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
     core.info(`Smoke test: ${report.smokeStatus}`);
   }

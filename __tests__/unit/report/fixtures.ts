@@ -70,6 +70,7 @@ export function fullReport(): RunReport {
       { identity: 'jason', expected: { v2: 100 }, observed: { v1: 10, v2: 90 }, pValue: 0, pass: false }
     ]
   };
+  r.smoke = 'passed';
   r.smokeStatus = 'ok (p50 12 ms, p95 40 ms, 1 attempt(s))';
   r.warnings = ['istio-system runs Istio 1.14.0, newer than 1.13.3'];
   r.plan = ['install Istio 1.13.3'];
