@@ -54,6 +54,7 @@ export async function ensureNamespace(
   const ns = planNamespace({
     name: config.namespace,
     revision: config.istio.revision,
+    ambient: config.istio.dataplaneMode === 'ambient',
     ownership,
     existingCreatedAt: live?.metadata.annotations?.[CREATED_AT_ANNOTATION]
   });
@@ -80,6 +81,7 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
   if (dryRun) return;
 
   const names = deploymentNames(objects);
+  const ambient = config.istio.dataplaneMode === 'ambient';
   const deployments = await withDiagnostics(kube, config.namespace, undefined, () =>
     kube.waitFor(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace },
@@ -106,7 +108,7 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
         const live = pods.filter((p) => !p.metadata.deletionTimestamp);
         const failure = live.map(podFailure).find(Boolean);
         const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
-        const sidecarless = live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
+        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
         if (failure) return { done: false, progress: 'pods failing', failure };
         return {
           done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,

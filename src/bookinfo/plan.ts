@@ -18,15 +18,19 @@ export const BOOKINFO_DEPLOYMENTS = [
 export interface NamespacePlanInput {
   name: string;
   revision?: string;
+  /** Ambient mode: ztunnel captures the namespace's traffic instead of injected sidecars. */
+  ambient?: boolean;
   ownership: Ownership;
   /** created-at of the live namespace, kept so a re-run changes nothing. */
   existingCreatedAt?: string;
 }
 
 export function planNamespace(input: NamespacePlanInput): KubeObject {
-  const injection: Record<string, string> = input.revision
-    ? { 'istio.io/rev': input.revision }
-    : { 'istio-injection': 'enabled' };
+  const injection: Record<string, string> = input.ambient
+    ? { 'istio.io/dataplane-mode': 'ambient' }
+    : input.revision
+      ? { 'istio.io/rev': input.revision }
+      : { 'istio-injection': 'enabled' };
   const annotations = { ...input.ownership.annotations };
   if (input.existingCreatedAt) annotations[CREATED_AT_ANNOTATION] = input.existingCreatedAt;
   return {

@@ -47,12 +47,9 @@ export async function ensureIstio({
   timeoutMs,
   report
 }: EnsureIstioArgs): Promise<void> {
-  const observed = await observeIstio(kube, config);
-  const plan = planInstall(config.istio, version, observed, {
-    readinessTimeoutMs: timeoutMs,
-    extraSets,
-    cni: config.istio.cni === 'true'
-  });
+  // CNI / ambient values arrive in extraSets: the preflight decides them from what the cluster allows.
+  const planFor = (observed: ObservedIstio) => planInstall(config.istio, version, observed, { readinessTimeoutMs: timeoutMs, extraSets });
+  const plan = planFor(await observeIstio(kube, config));
   for (const w of plan.warnings) {
     core.warning(w);
     report.warnings.push(w);
@@ -73,12 +70,7 @@ export async function ensureIstio({
       kube,
       { namespace: ISTIO_NAMESPACE, name: 'ask-istio-action-install', timeoutMs },
       async () => {
-        const again = await observeIstio(kube, config);
-        const replan = planInstall(config.istio, version, again, {
-          readinessTimeoutMs: timeoutMs,
-          extraSets,
-          cni: config.istio.cni === 'true'
-        });
+        const replan = planFor(await observeIstio(kube, config));
         if (replan.action === 'skip') {
           core.info(`Istio was installed meanwhile by another run: ${replan.reason}`);
           return;
