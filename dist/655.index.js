@@ -3801,12 +3801,9 @@ async function observeIstio(kube, config) {
     };
 }
 async function ensureIstio({ kube, istioctl, config, version, extraSets, timeoutMs, report }) {
-    const observed = await observeIstio(kube, config);
-    const plan = planInstall(config.istio, version, observed, {
-        readinessTimeoutMs: timeoutMs,
-        extraSets,
-        cni: config.istio.cni === 'true'
-    });
+    // CNI / ambient values arrive in extraSets: the preflight decides them from what the cluster allows.
+    const planFor = (observed) => planInstall(config.istio, version, observed, { readinessTimeoutMs: timeoutMs, extraSets });
+    const plan = planFor(await observeIstio(kube, config));
     for (const w of plan.warnings) {
         core/* warning */.$e(w);
         report.warnings.push(w);
@@ -3823,12 +3820,7 @@ async function ensureIstio({ kube, istioctl, config, version, extraSets, timeout
     if (plan.action !== 'skip') {
         // Two previews starting together must not run istioctl install at the same time on the shared mesh.
         await withLease(kube, { namespace: ISTIO_NAMESPACE, name: 'ask-istio-action-install', timeoutMs }, async () => {
-            const again = await observeIstio(kube, config);
-            const replan = planInstall(config.istio, version, again, {
-                readinessTimeoutMs: timeoutMs,
-                extraSets,
-                cni: config.istio.cni === 'true'
-            });
+            const replan = planFor(await observeIstio(kube, config));
             if (replan.action === 'skip') {
                 core/* info */.pq(`Istio was installed meanwhile by another run: ${replan.reason}`);
                 return;
@@ -3926,9 +3918,11 @@ const BOOKINFO_DEPLOYMENTS = (/* unused pure expression or super */ null && ([
     'productpage-v1'
 ]));
 function planNamespace(input) {
-    const injection = input.revision
-        ? { 'istio.io/rev': input.revision }
-        : { 'istio-injection': 'enabled' };
+    const injection = input.ambient
+        ? { 'istio.io/dataplane-mode': 'ambient' }
+        : input.revision
+            ? { 'istio.io/rev': input.revision }
+            : { 'istio-injection': 'enabled' };
     const annotations = { ...input.ownership.annotations };
     if (input.existingCreatedAt)
         annotations[CREATED_AT_ANNOTATION] = input.existingCreatedAt;
@@ -4006,6 +4000,7 @@ async function ensureNamespace(kube, config, ownership, report) {
     const ns = planNamespace({
         name: config.namespace,
         revision: config.istio.revision,
+        ambient: config.istio.dataplaneMode === 'ambient',
         ownership,
         existingCreatedAt: live?.metadata.annotations?.[CREATED_AT_ANNOTATION]
     });
@@ -4031,6 +4026,7 @@ async function deployBookinfo(args) {
     if (dryRun)
         return;
     const names = deploymentNames(objects);
+    const ambient = config.istio.dataplaneMode === 'ambient';
     const deployments = await withDiagnostics(kube, config.namespace, undefined, () => kube.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace }, (items) => {
         const waiting = names.filter((n) => {
             const d = items.find((i) => i.metadata.name === n);
@@ -4048,7 +4044,7 @@ async function deployBookinfo(args) {
         const live = pods.filter((p) => !p.metadata.deletionTimestamp);
         const failure = live.map(podFailure).find(Boolean);
         const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
-        const sidecarless = live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
+        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
         if (failure)
             return { done: false, progress: 'pods failing', failure };
         return {

@@ -13,6 +13,10 @@ export async function run(): Promise<void> {
     // Validation first and alone: nothing touches the network or the cluster before every input is good.
     config = readInputs();
     report = newReport(config.lifecycle.mode, config.lifecycle.dryRun);
+    core.info(
+      `ask-istio-action: ${config.lifecycle.mode}${config.lifecycle.dryRun ? ' (dry run)' : ''} — namespace ${config.namespace}, ` +
+        `Istio ${config.istio.versionSpec}, routing ${config.routing.variant}, auth ${config.auth.kind}`
+    );
     // Imported lazily so that a run failing validation starts, and fails, fast.
     const pipeline = await import('./pipeline.js');
     await pipeline[config.lifecycle.mode](config, report);

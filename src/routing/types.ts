@@ -1,28 +1,5 @@
-// Shapes shared by the routing modules. KubeObject/ObjectRef mirror the kube layer's types
-// (src/kube/objects.ts); they are declared here structurally so the routing plan stays pure and
-// compiles on its own. Anything that satisfies these also satisfies the kube layer's types.
-
-export interface KubeMetadata {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: KubeMetadata;
-  [key: string]: unknown;
-}
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+// Shapes shared by the routing modules. Kubernetes objects are the kube layer's own types.
+export type { KubeObject, ObjectRef } from '../kube/objects.js';
 
 /**
  * What a verified request can show about the reviews service. The productpage HTML tells the
