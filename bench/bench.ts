@@ -26,7 +26,9 @@ function flag(name: string, fallback: string): string {
 const smoke = process.argv.includes('--smoke');
 const runs = Number(flag('runs', smoke ? '1' : '5'));
 const startDelayMs = Number(flag('start-delay-ms', '1500'));
-const scaleLevels = flag('scale', smoke ? '1,2' : '1,5,20').split(',').map(Number);
+const scaleLevels = flag('scale', smoke ? '1,2' : '1,5,20')
+  .split(',')
+  .map(Number);
 const outDir = flag('out', smoke ? mkdtempSync(join(tmpdir(), 'ask-istio-bench-')) : HERE);
 const log = (m: string): void => void process.stderr.write(`[bench] ${m}\n`);
 
@@ -38,7 +40,8 @@ const info: Record<string, unknown> = {};
 /** Phase timings the action logs (`Deploy Bookinfo: 2.1s`), in seconds: the action's own profile. */
 function phases(stdout: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of stdout.matchAll(/^([A-Z][A-Za-z ()0-9-]*): (\d+(?:\.\d+)?)s$/gm)) out[m[1] as string] = Number(m[2]);
+  for (const m of stdout.matchAll(/^([A-Za-z][A-Za-z ()0-9-]*): (\d+(?:\.\d+)?)s$/gm))
+    out[m[1] as string] = Number(m[2]);
   return out;
 }
 
@@ -50,12 +53,18 @@ function apiLine(stdout: string): { requests: number; writes: number } | undefin
 function must(r: RunActionResult, what: string): RunActionResult {
   if (r.code !== 0) {
     const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
-    throw new Error(`${what}: the action failed (exit ${r.code}): ${errors.join('; ') || r.stderr.slice(-2000)}`);
+    throw new Error(
+      `${what}: the action failed (exit ${r.code}): ${errors.join('; ') || r.stderr.slice(-2000)}`
+    );
   }
   return r;
 }
 
-function shell(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; ms: number; out: string }> {
+function shell(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>
+): Promise<{ code: number | null; ms: number; out: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -105,21 +114,36 @@ try {
     data: { 'rules.json': JSON.stringify([{ behaviour: { startDelayMs } }]) }
   };
   await core
-    .replaceNamespacedConfigMap({ name: 'sim-behaviour', namespace: state.simulatorNamespace, body: behaviour })
+    .replaceNamespacedConfigMap({
+      name: 'sim-behaviour',
+      namespace: state.simulatorNamespace,
+      body: behaviour
+    })
     .catch(() => core.createNamespacedConfigMap({ namespace: state.simulatorNamespace, body: behaviour }));
 
   const warmCache = mkdtempSync(join(tmpdir(), 'ask-istio-bench-cache-'));
   log(`installing Istio ${ISTIO_VERSION} with the first action run (pod start delay ${startDelayMs} ms)`);
   const install = must(
-    await runAction({ inputs: { ...baseInputs, namespace: 'bench-install' }, toolCache: warmCache, post: false }),
+    await runAction({
+      inputs: { ...baseInputs, namespace: 'bench-install' },
+      toolCache: warmCache,
+      post: false
+    }),
     'first run (Istio install)'
   );
   info.firstRunWithIstioInstallSeconds = round(install.main.durationMs / 1000, 2);
   info.firstRunPhases = phases(install.stdout);
   const gatewayUrl = install.outputs['gateway-url'] ?? '';
   const istioctl = install.outputs['istioctl-path'] ?? '';
-  const samplesDir = join(warmCache, 'istio', ISTIO_VERSION, process.arch === 'arm64' ? 'arm64' : 'x64', 'samples');
-  if (!gatewayUrl || !existsSync(samplesDir)) throw new Error(`no gateway URL or samples (${samplesDir}) after the first run`);
+  const samplesDir = join(
+    warmCache,
+    'istio',
+    ISTIO_VERSION,
+    process.arch === 'arm64' ? 'arm64' : 'x64',
+    'samples'
+  );
+  if (!gatewayUrl || !existsSync(samplesDir))
+    throw new Error(`no gateway URL or samples (${samplesDir}) after the first run`);
   await deleteNamespaces(['bench-install']);
 
   // kubectl is only needed for the manual procedure.
@@ -145,14 +169,26 @@ try {
   for (let i = 0; i < runs; i++) {
     const ns = (k: string): string => `bench-${k}-${i}`;
     crit.push(
-      await measureCriticalPath({ kubeconfigPath: state.kubeconfigPath, samplesDir, namespace: ns('cp'), routing: ROUTING, gatewayUrl })
+      await measureCriticalPath({
+        kubeconfigPath: state.kubeconfigPath,
+        samplesDir,
+        namespace: ns('cp'),
+        routing: ROUTING,
+        gatewayUrl
+      })
     );
-    const w = must(await runAction({ inputs: { ...baseInputs, namespace: ns('a') }, toolCache: warmCache, post: false }), 'warm run');
+    const w = must(
+      await runAction({ inputs: { ...baseInputs, namespace: ns('a') }, toolCache: warmCache, post: false }),
+      'warm run'
+    );
     warm.push(w.main.durationMs);
     const wp = phases(w.stdout);
     warmPhases.push(wp);
     warmCacheS.push((wp['Fetch istioctl'] ?? 0) + (wp['Fetch samples'] ?? 0));
-    const c = must(await runAction({ inputs: { ...baseInputs, namespace: ns('c') }, post: false }), 'cold-cache run');
+    const c = must(
+      await runAction({ inputs: { ...baseInputs, namespace: ns('c') }, post: false }),
+      'cold-cache run'
+    );
     cold.push(c.main.durationMs);
     const cp = phases(c.stdout);
     coldCacheS.push((cp['Fetch istioctl'] ?? 0) + (cp['Fetch samples'] ?? 0));
@@ -168,24 +204,46 @@ try {
       if (m.code !== 0) throw new Error(`manual procedure failed (exit ${m.code}):\n${m.out.slice(-2000)}`);
       manual.push(m.ms);
     }
-    log(`run ${i + 1}/${runs}: critical ${(crit[i]! / 1000).toFixed(2)}s, action ${(warm[i]! / 1000).toFixed(2)}s, cold cache ${(cold[i]! / 1000).toFixed(2)}s, manual ${manual[i] !== undefined ? (manual[i]! / 1000).toFixed(2) + 's' : 'skipped'}`);
+    log(
+      `run ${i + 1}/${runs}: critical ${(crit[i]! / 1000).toFixed(2)}s, action ${(warm[i]! / 1000).toFixed(2)}s, cold cache ${(cold[i]! / 1000).toFixed(2)}s, manual ${manual[i] !== undefined ? (manual[i]! / 1000).toFixed(2) + 's' : 'skipped'}`
+    );
     await deleteNamespaces(['cp', 'a', 'c', 'm'].map(ns));
   }
-  figures.criticalPathSeconds = figure(crit.map((x) => x / 1000), 's');
-  figures.actionSeconds = figure(warm.map((x) => x / 1000), 's');
-  figures.overheadRatio = figure(warm.map((w, i) => w / crit[i]!), 'ratio');
+  figures.criticalPathSeconds = figure(
+    crit.map((x) => x / 1000),
+    's'
+  );
+  figures.actionSeconds = figure(
+    warm.map((x) => x / 1000),
+    's'
+  );
+  figures.overheadRatio = figure(
+    warm.map((w, i) => w / crit[i]!),
+    'ratio'
+  );
   goals.overheadRatio = { text: '≤ 1.10', met: figures.overheadRatio.median <= 1.1 };
   if (manual.length > 0) {
-    figures.manualSeconds = figure(manual.map((x) => x / 1000), 's');
-    figures.seedRatio = figure(manual.map((m, i) => m / warm[i]!), 'ratio');
+    figures.manualSeconds = figure(
+      manual.map((x) => x / 1000),
+      's'
+    );
+    figures.seedRatio = figure(
+      manual.map((m, i) => m / warm[i]!),
+      'ratio'
+    );
     goals.seedRatio = { text: '≥ 3', met: figures.seedRatio.median >= 3 };
   }
   figures.coldCacheSeconds = figure(coldCacheS, 's');
   figures.warmCacheSeconds = figure(warmCacheS, 's');
   goals.warmCacheSeconds = { text: '≤ 1', met: figures.warmCacheSeconds.max <= 1 };
-  figures.coldCacheRunSeconds = figure(cold.map((x) => x / 1000), 's');
+  figures.coldCacheRunSeconds = figure(
+    cold.map((x) => x / 1000),
+    's'
+  );
   const phaseNames = [...new Set(warmPhases.flatMap((p) => Object.keys(p)))];
-  info.actionPhaseMedians = Object.fromEntries(phaseNames.map((n) => [n, median(warmPhases.map((p) => p[n] ?? 0))]));
+  info.actionPhaseMedians = Object.fromEntries(
+    phaseNames.map((n) => [n, median(warmPhases.map((p) => p[n] ?? 0))])
+  );
 
   // ------------------------------------------------ 5: API requests through a counting proxy
   const proxy = await startCountingProxy(state.kubeconfigPath);
@@ -274,7 +332,8 @@ try {
         )
       );
       batchTotals[level].push((performance.now() - started) / 1000);
-      for (const r of results) perRun[level].push(must(r, `concurrent run (${level})`).main.durationMs / 1000);
+      for (const r of results)
+        perRun[level].push(must(r, `concurrent run (${level})`).main.durationMs / 1000);
       log(`scale ${level}, batch ${rep + 1}/${runs}: ${batchTotals[level].at(-1)!.toFixed(1)}s`);
       await deleteNamespaces(results.map((r) => r.outputs.namespace ?? '').filter(Boolean));
     }
@@ -283,8 +342,12 @@ try {
   }
   const single = median(batchTotals[1] ?? []);
   const top = Math.max(...scaleLevels);
-  figures[`concurrency${top}Ratio`] = figure((batchTotals[top] ?? []).map((t) => t / single), 'ratio');
-  if (top === 20) goals.concurrency20Ratio = { text: '≤ 1.5', met: figures.concurrency20Ratio!.median <= 1.5 };
+  figures[`concurrency${top}Ratio`] = figure(
+    (batchTotals[top] ?? []).map((t) => t / single),
+    'ratio'
+  );
+  if (top === 20)
+    goals.concurrency20Ratio = { text: '≤ 1.5', met: figures.concurrency20Ratio!.median <= 1.5 };
   // Only the action's own process (dist/index.js), not the istioctl children that inherit the probe.
   const rss = readFileSync(rssFile, 'utf8')
     .split('\n')
@@ -302,8 +365,7 @@ const results = {
   date: new Date().toISOString(),
   machine: machine(),
   settings: { runs, startDelayMs, scaleLevels, istioVersion: ISTIO_VERSION, routing: ROUTING, smoke },
-  note:
-    'Shared machine: other test clusters ran at the same time, so absolute times are noisy; min/median/max over all runs.',
+  note: 'Shared machine: other test clusters ran at the same time, so absolute times are noisy; min/median/max over all runs.',
   overheadRatio: top('overheadRatio'),
   seedRatio: top('seedRatio'),
   warmCacheSeconds: top('warmCacheSeconds'),
@@ -329,7 +391,9 @@ const md = [
   '',
   markdownTable(rows),
   '',
-  `Action phases (median s): ${Object.entries((info.actionPhaseMedians as Record<string, number> | undefined) ?? {})
+  `Action phases (median s): ${Object.entries(
+    (info.actionPhaseMedians as Record<string, number> | undefined) ?? {}
+  )
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}.`
 ].join('\n');
@@ -337,5 +401,7 @@ writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '
 writeFileSync(join(outDir, 'results.md'), md + '\n');
 process.stdout.write(md + '\n');
 log(`results in ${outDir} (${results.benchSeconds}s)`);
-const missed = Object.entries(goals).filter(([, g]) => !g.met).map(([k]) => k);
+const missed = Object.entries(goals)
+  .filter(([, g]) => !g.met)
+  .map(([k]) => k);
 if (missed.length > 0) log(`goals missed: ${missed.join(', ')}`);

@@ -66,21 +66,23 @@ export async function measureCriticalPath(input: CriticalPathInput): Promise<num
     body: { metadata: { name: input.namespace, labels: { 'istio-injection': 'enabled' } } }
   });
   await Promise.all(
-    docs.map((d) =>
-      objects.create({ ...d, metadata: { ...d.metadata, namespace: input.namespace } })
-    )
+    docs.map((d) => objects.create({ ...d, metadata: { ...d.metadata, namespace: input.namespace } }))
   );
   for (;;) {
     const pods = await core.listNamespacedPod({ namespace: input.namespace });
     const ready = pods.items.filter(
-      (p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      (p) =>
+        !p.metadata?.deletionTimestamp &&
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
     );
     if (ready.length >= expectedPods) break;
-    if (Date.now() > deadline) throw new Error(`critical path: ${ready.length}/${expectedPods} pods ready at the deadline`);
+    if (Date.now() > deadline)
+      throw new Error(`critical path: ${ready.length}/${expectedPods} pods ready at the deadline`);
     await sleep(25);
   }
   while ((await httpStatus(`${input.gatewayUrl.replace(/\/+$/, '')}/productpage`)) !== 200) {
-    if (Date.now() > deadline) throw new Error('critical path: productpage never answered 200 through the gateway');
+    if (Date.now() > deadline)
+      throw new Error('critical path: productpage never answered 200 through the gateway');
     await sleep(25);
   }
   return performance.now() - started;

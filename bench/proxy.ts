@@ -49,8 +49,15 @@ export async function startCountingProxy(adminKubeconfigPath: string): Promise<C
   const admin = load(readFileSync(adminKubeconfigPath, 'utf8')) as KubeconfigFile;
   const cluster = admin.clusters?.[0]?.cluster;
   const user = admin.users?.[0]?.user;
-  if (!cluster?.server || !cluster['certificate-authority-data'] || !user?.['client-certificate-data'] || !user['client-key-data'])
-    throw new Error(`${adminKubeconfigPath}: expected an admin kubeconfig with CA data and a client certificate`);
+  if (
+    !cluster?.server ||
+    !cluster['certificate-authority-data'] ||
+    !user?.['client-certificate-data'] ||
+    !user['client-key-data']
+  )
+    throw new Error(
+      `${adminKubeconfigPath}: expected an admin kubeconfig with CA data and a client certificate`
+    );
   const upstream = new URL(cluster.server);
   const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
   const agent = new Agent({
@@ -65,9 +72,25 @@ export async function startCountingProxy(adminKubeconfigPath: string): Promise<C
   const certPath = join(dir, 'proxy.crt');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=ask-istio-bench-proxy', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', keyPath, '-out', certPath],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ask-istio-bench-proxy',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath
+    ],
     { stdio: 'ignore' }
   );
   const certPem = readFileSync(certPath);
@@ -108,7 +131,12 @@ export async function startCountingProxy(adminKubeconfigPath: string): Promise<C
   const kubeconfig = dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'bench-proxy', cluster: { server: url, 'certificate-authority-data': certPem.toString('base64') } }],
+    clusters: [
+      {
+        name: 'bench-proxy',
+        cluster: { server: url, 'certificate-authority-data': certPem.toString('base64') }
+      }
+    ],
     users: [{ name: 'bench-proxy', user: { token: 'unused-the-proxy-authenticates' } }],
     contexts: [{ name: 'ask-istio-test', context: { cluster: 'bench-proxy', user: 'bench-proxy' } }],
     'current-context': 'ask-istio-test'

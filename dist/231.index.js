@@ -2,6 +2,137 @@ export const id = 231;
 export const ids = [231,994];
 export const modules = {
 
+/***/ 25439:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   P_: () => (/* binding */ authError)
+/* harmony export */ });
+/* unused harmony export hintFor */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
+// Turns a failed Alibaba Cloud call into one ActionError: what failed, the service's own words with
+// its error code and RequestId (what support asks for), and a remedy chosen by error code. Credential
+// values never reach the message: known secrets are redacted from anything the service echoes.
+
+// Exact codes first; prefixes (ending in '.') match code families such as Throttling.User.
+const HINTS = [
+    [
+        'InvalidAccessKeyId.NotFound',
+        (c) => `the AccessKey ID is unknown to Alibaba Cloud. Check the access-key-id secret (copy it again from the RAM console, without spaces), and that ${c.endpoint} belongs to the same site (international vs. China) as the account.`
+    ],
+    [
+        'InvalidAccessKeyId.Inactive',
+        () => 'the AccessKey is disabled. Enable it in the RAM console or create a new one.'
+    ],
+    [
+        'SignatureDoesNotMatch',
+        () => 'the access-key-secret does not belong to the access-key-id. Copy the secret again (a trailing newline or space breaks the signature), and check that both secrets come from the same AccessKey pair.'
+    ],
+    [
+        'IncompleteSignature',
+        () => 'the request signature was rejected. Check that access-key-secret holds only the secret, with no extra characters.'
+    ],
+    [
+        'InvalidTimeStamp.Expired',
+        () => "the runner's clock is more than 15 minutes off; fix the machine's time (NTP)."
+    ],
+    [
+        'InvalidSecurityToken.',
+        () => 'the STS security-token is expired or does not belong to the access key. Obtain a fresh AccessKeyId/AccessKeySecret/SecurityToken triple, or use role-arn + oidc-provider-arn so the action obtains one itself.'
+    ],
+    [
+        'Forbidden.RAM',
+        (c) => `the RAM identity may not read this cluster's kubeconfig. Grant it cs:DescribeClusterUserKubeconfig on cluster ${c.clusterId ?? ''} (for example the AliyunCSReadOnlyAccess policy) and an RBAC role on the cluster in the ACK console (Authorizations).`
+    ],
+    [
+        'Forbidden',
+        (c) => `the RAM identity is not allowed to call ${c.call}. Attach a policy that allows it in the RAM console.`
+    ],
+    [
+        'NoPermission',
+        (c) => `the RAM identity is not allowed to call ${c.call}. Attach a policy that allows it in the RAM console.`
+    ],
+    [
+        'ErrorRamPolicyConfig',
+        () => 'the RAM policy for this cluster is missing or invalid; grant cs:DescribeClusterUserKubeconfig.'
+    ],
+    [
+        'ErrorClusterNotFound',
+        (c) => `no cluster ${c.clusterId ?? ''} exists in region ${c.regionId}. Check cluster-id, and that region-id is the region the cluster runs in: ACK endpoints are regional, so a cluster in another region is "not found" (the console URL shows the region).`
+    ],
+    [
+        'ErrorParameterInvalid',
+        () => 'a request parameter was rejected; kubeconfig-ttl must be between 15 and 4320 minutes.'
+    ],
+    [
+        'AuthenticationFail.OIDCToken.Invalid',
+        () => "the GitHub OIDC token was rejected. Check that the OIDC provider in RAM has this workflow's audience (oidc-audience) among its client IDs and https://token.actions.githubusercontent.com as issuer, with the current fingerprint."
+    ],
+    ['AuthenticationFail.OIDCToken.Expired', () => 'the GitHub OIDC token had expired; re-run the job.'],
+    [
+        'AuthenticationFail.NoPermission',
+        () => "the role's trust policy does not allow this workflow. Allow the OIDC provider and match the token's sub claim (repo:<owner>/<repo>:...) in the role's trust policy conditions."
+    ],
+    [
+        'EntityNotExist.Role',
+        () => 'the role in role-arn does not exist. Copy the ARN from the RAM console (acs:ram::<account>:role/<name>).'
+    ],
+    [
+        'EntityNotExist.OIDCProvider',
+        () => 'the OIDC provider in oidc-provider-arn does not exist. Copy the ARN from RAM > SSO > OIDC (acs:ram::<account>:oidc-provider/<name>).'
+    ],
+    [
+        'InvalidParameter.',
+        () => 'a parameter of the call was rejected; check role-arn, oidc-provider-arn and their formats.'
+    ],
+    [
+        'Throttling',
+        (c) => `Alibaba Cloud throttled the request (tried ${c.attempts} times). Re-run later or lower the job's concurrency.`
+    ]
+];
+function hintFor(code, ctx) {
+    if (!code)
+        return undefined;
+    const exact = HINTS.find(([k]) => k === code);
+    const prefix = exact ?? HINTS.find(([k]) => (k.endsWith('.') ? code.startsWith(k) : code.startsWith(`${k}.`)));
+    return prefix?.[1](ctx);
+}
+function redact(text, secrets) {
+    let out = text;
+    for (const s of [...secrets].sort((a, b) => b.length - a.length))
+        if (s.length >= 4)
+            out = out.split(s).join('***');
+    return out;
+}
+// No `cause` is attached: SDK errors quote request URLs, and the STS URL carries the OIDC token.
+function authError(info, ctx) {
+    const tries = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
+    if (info.kind === 'api') {
+        const said = redact(info.message, ctx.secrets).replace(/\s*\.?\s*$/, '');
+        const ids = [
+            `code ${info.code}`,
+            `HTTP ${info.status}`,
+            ...(info.requestId ? [`RequestId ${info.requestId}`] : [])
+        ];
+        const hint = hintFor(info.code, ctx) ??
+            (info.retryable
+                ? 'Alibaba Cloud had a server-side problem; re-run the job, and if it persists report the RequestId to Alibaba Cloud support.'
+                : 'see the error code in the Alibaba Cloud API troubleshooting portal (api.aliyun.com/troubleshoot).');
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${ctx.call} at ${ctx.endpoint} failed${tries}: ${said} (${ids.join(', ')}).`, {
+            hint
+        });
+    }
+    const said = redact(info.message, ctx.secrets);
+    const hint = info.code === 'ENOTFOUND'
+        ? `the host name does not resolve. Check region-id ("${ctx.regionId}") and any endpoint override.`
+        : `check that the runner can reach ${ctx.endpoint} (proxy, firewall, VPC endpoint) and re-run.`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${ctx.call} at ${ctx.endpoint} could not be completed${tries}: ${said}`, { hint });
+}
+
+
+/***/ }),
+
 /***/ 54231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -18,9 +149,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83916);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(57994);
+/* harmony import */ var _auth_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(25439);
 // The pull request comment (`comment-on-pr`). One comment per PR and namespace: a hidden marker finds the
 // comment an earlier run left, which is updated in place, so re-runs and pushes never pile up duplicates.
 // A comment is a courtesy: any failure to post it is a warning, never a failed deployment.
+
 
 
 
@@ -68,7 +201,11 @@ function renderComment(report, config, runUrl) {
     const verdict = verificationVerdict(report.verification);
     if (verdict)
         facts.push(['Verification', verdict]);
+    if (report.failure)
+        facts.push(['Result', '❌ the deploy failed — see the workflow run']);
     parts.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .table */ .tp)(['', ''], facts));
+    if (report.failure)
+        parts.push('```\n' + report.failure + '\n```');
     if (gw) {
         // Ready to paste: with a preview host the gateway only routes requests carrying that Host header.
         const header = gw.hostHeader ? ` -H 'Host: ${gw.hostHeader}'` : '';
@@ -118,7 +255,8 @@ async function commentOnPr(args) {
     if (!owner || !repo)
         return skip('GITHUB_REPOSITORY is not set');
     const marker = commentMarker(report.namespace ?? config.namespace);
-    const body = renderComment(report, config, runUrlFromEnv(env));
+    // The runner masks logs, not API calls: redact anything secret before it leaves for GitHub.
+    const body = (0,_auth_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(renderComment(report, config, runUrlFromEnv(env)), config.secrets);
     try {
         // Lazily loaded: Octokit is sizeable and most runs never comment.
         const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 92413));

@@ -9,18 +9,18 @@ export const CREATED_AT_ANNOTATION = 'ask-istio.dev/created-at';
 export const REPOSITORY_ANNOTATION = 'ask-istio.dev/repository';
 export const PR_ANNOTATION = 'ask-istio.dev/pull-request';
 export const SHA_ANNOTATION = 'ask-istio.dev/commit-sha';
-export const RUN_ANNOTATION = 'ask-istio.dev/run-url';
 
 export interface Ownership {
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
 
+// No run id or run URL here: they change on every run, so storing them would make an identical re-run
+// write to the cluster (the PR comment links the run instead).
 export interface RunContext {
   repository?: string;
   sha?: string;
   prNumber?: string;
-  runUrl?: string;
   now: Date;
 }
 
@@ -31,17 +31,11 @@ export function ownership(previewId: string | undefined, run: RunContext): Owner
   if (run.repository) annotations[REPOSITORY_ANNOTATION] = run.repository;
   if (run.prNumber) annotations[PR_ANNOTATION] = run.prNumber;
   if (run.sha) annotations[SHA_ANNOTATION] = run.sha;
-  if (run.runUrl) annotations[RUN_ANNOTATION] = run.runUrl;
   return { labels, annotations };
 }
 
 /** The GitHub run context from the runner's environment variables. */
 export function runContextFromEnv(env: NodeJS.ProcessEnv, now = new Date()): RunContext {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runUrl =
-    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined;
   const pr = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
-  return { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, prNumber: pr, runUrl, now };
+  return { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, prNumber: pr, now };
 }

@@ -13,24 +13,24 @@ import { ownership, runContextFromEnv } from './ownership.js';
 import { checkCluster } from './istio/preflight.js';
 import { ensureIstio } from './istio/apply.js';
 import { deployAddons } from './istio/addons.js';
-import { deployBookinfo, applyBookinfoGateway, analyzeNamespace } from './bookinfo/deploy.js';
+import { deployBookinfo, applyBookinfoGateway, startAnalysis, reportAnalysis } from './bookinfo/deploy.js';
 import { applyRouting } from './routing/apply.js';
 import { resolveGateway } from './gateway/resolve.js';
 import { verify } from './verify/run.js';
 import { teardownPreview, prunePreviews } from './lifecycle/previews.js';
 
-async function connect(config: Config, report: RunReport) {
+async function connect(config: Config, report: RunReport, signal?: AbortSignal) {
   const creds = await report.steps.run('Authenticate', async (note) => {
     const c = await authenticate(config.auth, { runnerTemp: process.env.RUNNER_TEMP ?? '' });
     note(`${c.source} → ${c.server}`);
     return c;
   });
-  const kube = await Kube.connect({ kubeconfigPath: creds.kubeconfigPath, context: creds.context });
+  const kube = await Kube.connect({ kubeconfigPath: creds.kubeconfigPath, context: creds.context, signal });
   return { creds, kube };
 }
 
-export async function deploy(config: Config, report: RunReport): Promise<void> {
-  const { creds, kube } = await connect(config, report);
+export async function deploy(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
+  const { creds, kube } = await connect(config, report, signal);
   const deadline = Date.now() + config.waitTimeoutMs;
   const remaining = () => Math.max(1000, deadline - Date.now());
 
@@ -38,7 +38,8 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
     const t = await installIstioctl({
       versionSpec: config.istio.versionSpec,
       downloadUrl: config.istio.downloadUrl,
-      githubToken: config.lifecycle.githubToken
+      githubToken: config.lifecycle.githubToken,
+      signal
     });
     note(`istioctl ${t.version} (${t.cacheHit ? 'tool cache hit' : 'downloaded and verified'})`);
     return t;
@@ -46,7 +47,8 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
   const istioctl = new Istioctl(tool.binary, {
     kubeconfig: creds.kubeconfigPath,
     context: creds.context,
-    secrets: config.secrets
+    secrets: config.secrets,
+    signal
   });
   report.istio = {
     version: tool.version,
@@ -104,20 +106,58 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
     await report.steps.run(`Apply routing (${config.routing.variant})`, () =>
       applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report })
     );
-    await report.steps.run('istioctl analyze', () => analyzeNamespace({ istioctl, config, report }));
   }
-
   if (config.addons.length > 0) {
     await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () =>
       deployAddons({ kube, config, readSample, timeoutMs: remaining(), report })
     );
   }
 
+  // istioctl analyze reads what was just applied. It was a third of a warm run, so it runs alongside the
+  // gateway wait and the verification; its verdict is reported after them (and wins over theirs).
+  let analysis: Promise<{ code: number; stdout: string }> | undefined;
+  if (config.bookinfo && config.lifecycle.dryRun) report.plan.push(`istioctl analyze -n ${config.namespace}`);
+  else if (config.bookinfo) {
+    analysis = startAnalysis(istioctl, config);
+    analysis.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+  }
+  try {
+    await gatewayAndVerify(config, report, kube, cluster.serverless, remaining, signal);
+  } finally {
+    if (analysis) {
+      const done = analysis;
+      await report.steps.run('istioctl analyze', async () =>
+        reportAnalysis(await settle(done), config, report)
+      );
+    }
+  }
+
+  // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
+  core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
+  if (config.lifecycle.dryRun)
+    core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
+}
+
+/** An analyze that could not run at all (API server flaky, no read access) becomes a warning. */
+async function settle(
+  p: Promise<{ code: number; stdout: string }>
+): Promise<{ code: number; stdout: string } | Error> {
+  return p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+}
+
+async function gatewayAndVerify(
+  config: Config,
+  report: RunReport,
+  kube: Kube,
+  serverless: boolean,
+  remaining: () => number,
+  signal?: AbortSignal
+): Promise<void> {
   if (config.gateway) {
     report.gateway = await report.steps.run('Find gateway address', () =>
       resolveGateway({
         kube,
-        serverless: cluster.serverless,
+        serverless,
         timeoutMs: remaining(),
         hosts: config.gatewayHosts,
         dryRun: config.lifecycle.dryRun
@@ -131,24 +171,16 @@ export async function deploy(config: Config, report: RunReport): Promise<void> {
     config.bookinfo &&
     (config.verify.smokeTest || config.verify.verifyRouting)
   ) {
-    await report.steps.run('Verify', () => verify({ config, report }));
+    await report.steps.run('Verify', () => verify({ config, report, signal }));
   }
-  if (config.lifecycle.commentOnPr && !config.lifecycle.dryRun) {
-    // Lazy: Octokit loads only for runs that comment. Never throws; problems are warnings.
-    await (await import('./report/comment.js')).commentOnPr({ config, report });
-  }
-  // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
-  core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
-  if (config.lifecycle.dryRun)
-    core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
 }
 
-export async function teardown(config: Config, report: RunReport): Promise<void> {
-  const { kube } = await connect(config, report);
+export async function teardown(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
+  const { kube } = await connect(config, report, signal);
   await report.steps.run(`Tear down ${config.namespace}`, () => teardownPreview({ kube, config, report }));
 }
 
-export async function prune(config: Config, report: RunReport): Promise<void> {
-  const { kube } = await connect(config, report);
+export async function prune(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
+  const { kube } = await connect(config, report, signal);
   await report.steps.run('Prune old previews', () => prunePreviews({ kube, config, report }));
 }

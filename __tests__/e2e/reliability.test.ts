@@ -96,6 +96,11 @@ let reference: unknown;
 beforeAll(async () => {
   kube = await Kube.connect({ kubeconfigPath: state.kubeconfigPath, fieldManager: 'reliability-e2e' });
   clean = await startFaultProxy({ upstreamKubeconfigPath: state.kubeconfigPath, dir: mkdtempSync(join(tmpdir(), 'fault-proxy-')) });
+  // The concurrent deploys below must not both try to install Istio (other e2e files may have removed it).
+  if (!(await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' }))) {
+    const r = await action(clean, { bookinfo: 'false', routing: 'none', 'smoke-test': 'false' });
+    expectSuccess(r, 'installing Istio 1.13.3 for the reliability tests');
+  }
   faulty = await startFaultProxy({
     upstreamKubeconfigPath: state.kubeconfigPath,
     dir: mkdtempSync(join(tmpdir(), 'fault-proxy-')),

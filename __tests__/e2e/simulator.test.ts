@@ -220,6 +220,9 @@ afterAll(async () => {
   // SIM_E2E_KEEP=1 leaves the objects in place for debugging a failure.
   if (process.env.SIM_E2E_KEEP) return void (await ownSim?.stop());
   for (const obj of created.reverse()) {
+    // The istio-system namespace and Istio's CRDs are shared infrastructure: later files install Istio
+    // into them, and a namespace still terminating (or a CRD being deleted) would break those installs.
+    if (obj.kind === 'CustomResourceDefinition' || (obj.kind === 'Namespace' && obj.metadata?.name === 'istio-system')) continue;
     try {
       await objects.delete(obj as never);
     } catch {

@@ -56,8 +56,7 @@ function rawInputs(step: Step): Record<string, string> {
       // The spec's example, unless that is itself an expression (secrets): then a token-like stand-in.
       const example = inputSpec(name).example;
       raw[name] = example.includes('${{') ? `example-${name}-0123456789` : example;
-    }
-    else raw[name] = value.replace(/\$\{\{[^}]*\}\}/g, 'x');
+    } else raw[name] = value.replace(/\$\{\{[^}]*\}\}/g, 'x');
   }
   return raw;
 }

@@ -6,7 +6,6 @@ import {
   PR_ANNOTATION,
   PREVIEW_LABEL,
   REPOSITORY_ANNOTATION,
-  RUN_ANNOTATION,
   SHA_ANNOTATION,
   ownership,
   runContextFromEnv
@@ -27,7 +26,6 @@ describe('runContextFromEnv', () => {
       repository: 'acme/shop',
       sha: 'a'.repeat(40),
       prNumber: '42',
-      runUrl: 'https://github.example.com/acme/shop/actions/runs/9876543210',
       now: NOW
     });
   });
@@ -41,11 +39,8 @@ describe('runContextFromEnv', () => {
     expect(runContextFromEnv({ GITHUB_REF: ref }, NOW).prNumber).toBe(pr);
   });
 
-  it('defaults the server to github.com and has no run URL without a run id', () => {
-    expect(runContextFromEnv({ GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '1' }, NOW).runUrl).toBe(
-      'https://github.com/acme/shop/actions/runs/1'
-    );
-    expect(runContextFromEnv({ GITHUB_REPOSITORY: 'acme/shop' }, NOW).runUrl).toBeUndefined();
+  it('knows nothing outside GitHub, and never the run id (it changes on every run)', () => {
+    expect(runContextFromEnv({ GITHUB_RUN_ID: '1' }, NOW)).toEqual({ now: NOW });
     expect(runContextFromEnv({}, NOW)).toEqual({ now: NOW });
   });
 });
@@ -56,7 +51,6 @@ describe('ownership', () => {
       repository: 'acme/shop',
       sha: 'b'.repeat(40),
       prNumber: '42',
-      runUrl: 'https://github.com/acme/shop/actions/runs/1',
       now: NOW
     });
     expect(own).toEqual({
@@ -65,8 +59,7 @@ describe('ownership', () => {
         [CREATED_AT_ANNOTATION]: '2024-05-01T10:00:00.000Z',
         [REPOSITORY_ANNOTATION]: 'acme/shop',
         [PR_ANNOTATION]: '42',
-        [SHA_ANNOTATION]: 'b'.repeat(40),
-        [RUN_ANNOTATION]: 'https://github.com/acme/shop/actions/runs/1'
+        [SHA_ANNOTATION]: 'b'.repeat(40)
       }
     });
   });

@@ -9,7 +9,7 @@ import type { Istioctl } from '../istioctl/run.js';
 import type { RunReport } from '../report/model.js';
 import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
-import { ActionError } from '../errors.js';
+import { ActionError, messageOf } from '../errors.js';
 import { deploymentReady, podFailure } from '../kube/readiness.js';
 import {
   BOOKINFO_FILE,
@@ -186,26 +186,38 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
 }
 
-/** `istioctl analyze -n NS`: findings go to the log and summary; errors (exit 79) fail the step. */
-export async function analyzeNamespace(args: {
-  istioctl: Istioctl;
-  config: Config;
-  report: RunReport;
-}): Promise<void> {
-  const { istioctl, config, report } = args;
-  if (config.lifecycle.dryRun) {
-    report.plan.push(`istioctl analyze -n ${config.namespace}`);
+/**
+ * Starts `istioctl analyze -n NS` (quietly: its findings are reported by reportAnalysis). Started right
+ * after the routing is applied, it runs while the gateway address is awaited and traffic is verified.
+ */
+export function startAnalysis(istioctl: Istioctl, config: Config): Promise<{ code: number; stdout: string }> {
+  return istioctl.run(['analyze', '-n', config.namespace], {
+    timeoutMs: 120_000,
+    allowExitCodes: [0, 79],
+    quiet: true
+  });
+}
+
+/** Findings go to the log and summary; errors (exit 79) fail the step. */
+export function reportAnalysis(
+  res: { code: number; stdout: string } | Error,
+  config: Config,
+  report: RunReport
+): void {
+  if (res instanceof Error) {
+    // analyze is a diagnostic: its findings can fail the run, its inability to run cannot.
+    const why = `istioctl analyze could not analyze namespace ${config.namespace}: ${messageOf(res).split('\n')[0]}`;
+    core.warning(why);
+    report.warnings.push(why);
     return;
   }
-  const res = await istioctl.run(['analyze', '-n', config.namespace], {
-    timeoutMs: 120_000,
-    allowExitCodes: [0, 79]
-  });
   const findings = res.stdout
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
   report.analyze.push(...findings);
+  if (findings.length === 0)
+    core.info(`✔ No validation issues found when analyzing namespace: ${config.namespace}.`);
   for (const f of findings)
     (f.startsWith('Error') ? core.error : f.startsWith('Warning') ? core.warning : core.info)(f);
   if (res.code === 79) {

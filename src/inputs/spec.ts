@@ -497,7 +497,11 @@ export const OUTPUTS: readonly OutputSpec[] = [
   { name: 'namespace', description: 'Namespace Bookinfo runs in.' },
   { name: 'routing', description: 'Routing variant applied.' },
   { name: 'verification', description: 'Routing verification result (JSON: expected and observed shares).' },
-  { name: 'smoke-status', description: 'Smoke test of GET {gateway-url}/productpage: passed, failed or skipped (details in the job summary).' },
+  {
+    name: 'smoke-status',
+    description:
+      'Smoke test of GET {gateway-url}/productpage: passed, failed or skipped (details in the job summary).'
+  },
   {
     name: 'preflight',
     description: 'Preflight checks (JSON: cluster version, compatibility, existing Istio).'

@@ -20,7 +20,11 @@ export function planAddons(manifests: Array<{ addon: string; text: string }>): K
   return manifests.flatMap(({ addon, text }) =>
     parseManifests(text, addonFile(addon)).map((o) => {
       const copy = structuredClone(o);
-      copy.metadata.labels = { ...(copy.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY, [COMPONENT_LABEL]: `addon-${addon}` };
+      copy.metadata.labels = {
+        ...(copy.metadata.labels ?? {}),
+        [MANAGED_BY_LABEL]: MANAGED_BY,
+        [COMPONENT_LABEL]: `addon-${addon}`
+      };
       return copy;
     })
   );
@@ -34,7 +38,9 @@ export async function deployAddons(args: {
   report: RunReport;
 }): Promise<void> {
   const { kube, config, readSample, timeoutMs, report } = args;
-  const manifests = await Promise.all(config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) })));
+  const manifests = await Promise.all(
+    config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) }))
+  );
   const objects = planAddons(manifests);
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
   if (config.lifecycle.dryRun) return;
@@ -52,5 +58,6 @@ export async function deployAddons(args: {
       { timeoutMs }
     )
   );
-  for (const d of ready.filter((x) => names.includes(x.metadata.name))) report.components.push(componentRow(d));
+  for (const d of ready.filter((x) => names.includes(x.metadata.name)))
+    report.components.push(componentRow(d));
 }

@@ -48,7 +48,8 @@ export async function ensureIstio({
   report
 }: EnsureIstioArgs): Promise<void> {
   // CNI / ambient values arrive in extraSets: the preflight decides them from what the cluster allows.
-  const planFor = (observed: ObservedIstio) => planInstall(config.istio, version, observed, { readinessTimeoutMs: timeoutMs, extraSets });
+  const planFor = (observed: ObservedIstio) =>
+    planInstall(config.istio, version, observed, { readinessTimeoutMs: timeoutMs, extraSets });
   const plan = planFor(await observeIstio(kube, config));
   for (const w of plan.warnings) {
     core.warning(w);

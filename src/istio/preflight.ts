@@ -196,6 +196,9 @@ export async function probeCapabilities(
       checks.push('dry-run pod with NET_ADMIN/NET_RAW admitted');
     } catch (err) {
       const why = errText(err);
+      // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
+      // deploying identity's missing permission, reported as such by the kube layer.
+      if (/cannot create (resource )?"?pods/i.test(why) && !/security polic/i.test(why)) throw err;
       if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
         dryRun = false;
         checks.push(`dry-run pod refused: ${why}`);

@@ -1,12 +1,13 @@
 // Getting istioctl (and the release's samples) onto the runner: tool cache first, otherwise download,
 // verify against the published .sha256, extract and cache. Shaped like actions/setup-node's installer.
-import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
 import { ActionError } from '../errors.js';
+import { assertSafeArchive } from './archive.js';
 import {
   describeNetworkError,
   downloadToFile,
@@ -126,7 +127,9 @@ export async function installIstioctl(opts: InstallIstioctlOptions): Promise<Ins
       });
     }
     await chmod(join(dir, bin), 0o755);
-    const path = await tc.cacheDir(dir, 'istioctl', version, arch);
+    // Only the binary goes into the cache (and so onto PATH): anything else a tampered archive carries
+    // (say a `kubectl` or `sh`) must not shadow the runner's tools.
+    const path = await tc.cacheFile(join(dir, bin), bin, 'istioctl', version, arch);
     const extractMs = ms(extractStart);
     if (opts.addToPath !== false) core.addPath(path);
     log.info(`istioctl ${version} installed in ${path}`);
@@ -222,6 +225,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function extract(asset: Asset, file: string, dest: string): Promise<string> {
+  assertSafeArchive(asset.fileName, await readFile(file), asset.format);
   try {
     return asset.format === 'zip' ? await tc.extractZip(file, dest) : await tc.extractTar(file, dest);
   } catch (err) {

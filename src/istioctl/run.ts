@@ -147,7 +147,8 @@ export class Istioctl {
     if (out.code !== 0 && !allowed) {
       const how = out.signal ? `was killed by ${out.signal}` : `failed with exit code ${out.code}`;
       const error = this.failure(`${what} ${how}.`, cmd, out, {});
-      if (!out.signal && TRANSIENT_OUTPUT.test(out.stderr + out.stdout)) throw new TransientIstioctlError(error);
+      if (!out.signal && TRANSIENT_OUTPUT.test(out.stderr + out.stdout))
+        throw new TransientIstioctlError(error);
       throw error;
     }
     this.log.debug(`${what} exited ${out.code} after ${durationMs}ms`);

@@ -68,7 +68,9 @@ export interface HttpResponse {
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5000 };
+// 8 attempts wait 8–16 s in total (jittered exponential backoff): long enough to ride out an apiserver
+// restart (a few seconds of refused/reset connections), short enough that a dead server fails fast.
+const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5000 };
 
 /** Resolves after `ms`, or rejects as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

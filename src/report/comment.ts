@@ -7,6 +7,7 @@ import type { Config } from '../inputs/config.js';
 import { messageOf } from '../errors.js';
 import type { RunReport } from './model.js';
 import { table, verificationTable } from './summary.js';
+import { redact } from '../auth/errors.js';
 
 /** The hidden marker identifying this action's comment for one namespace (a PR may deploy several). */
 export function commentMarker(namespace: string): string {
@@ -50,7 +51,9 @@ export function renderComment(report: RunReport, config: Config, runUrl: string 
   if (report.smokeStatus) facts.push(['Smoke test', report.smokeStatus]);
   const verdict = verificationVerdict(report.verification);
   if (verdict) facts.push(['Verification', verdict]);
+  if (report.failure) facts.push(['Result', '❌ the deploy failed — see the workflow run']);
   parts.push(table(['', ''], facts));
+  if (report.failure) parts.push('```\n' + report.failure + '\n```');
   if (gw) {
     // Ready to paste: with a preview host the gateway only routes requests carrying that Host header.
     const header = gw.hostHeader ? ` -H 'Host: ${gw.hostHeader}'` : '';
@@ -109,7 +112,8 @@ export async function commentOnPr(args: {
   if (!owner || !repo) return skip('GITHUB_REPOSITORY is not set');
 
   const marker = commentMarker(report.namespace ?? config.namespace);
-  const body = renderComment(report, config, runUrlFromEnv(env));
+  // The runner masks logs, not API calls: redact anything secret before it leaves for GitHub.
+  const body = redact(renderComment(report, config, runUrlFromEnv(env)), config.secrets);
   try {
     // Lazily loaded: Octokit is sizeable and most runs never comment.
     const { getOctokit } = await import('@actions/github');

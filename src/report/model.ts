@@ -39,6 +39,8 @@ export interface RunReport {
   smokeStatus?: string;
   /** Human-readable lines of what a dry run would do. */
   plan: string[];
+  /** Why the run failed (already masked), for the PR comment. */
+  failure?: string;
   warnings: string[];
 }
 

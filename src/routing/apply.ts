@@ -8,7 +8,13 @@ import { ActionError, messageOf } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import { describeRef, type ObjectRef } from '../kube/objects.js';
-import { COMPONENT_LABEL, CREATED_AT_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, type Ownership } from '../ownership.js';
+import {
+  COMPONENT_LABEL,
+  CREATED_AT_ANNOTATION,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  type Ownership
+} from '../ownership.js';
 import type { RunReport } from '../report/model.js';
 import {
   networkingApiVersion,
@@ -86,7 +92,9 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     labels: ownership.labels,
     // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
     // every routing object it would make each re-run an update instead of a no-op.
-    annotations: Object.fromEntries(Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)),
+    annotations: Object.fromEntries(
+      Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)
+    ),
     userFile
   });
   for (const line of plan.describe) core.info(line);

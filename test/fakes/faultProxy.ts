@@ -209,7 +209,8 @@ export async function startFaultProxy(opts: {
   });
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const copy = structuredClone(upstream);
+  // A JSON round trip, not structuredClone: under jest the clone comes from another realm and js-yaml refuses it.
+  const copy = JSON.parse(JSON.stringify(upstream)) as KubeconfigDoc;
   for (const c of copy.clusters ?? []) {
     c.cluster.server = url;
     c.cluster['certificate-authority-data'] = certPem.toString('base64');
