@@ -146,7 +146,7 @@ function hasSidecar(p: KubeObject): boolean {
 /** The walk-through's in-cluster check, through the API server's service proxy. */
 export async function checkProductpage(kube: Kube, namespace: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + Math.min(timeoutMs, 60_000);
-  let last = '';
+  let last: string;
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await kube.proxyGet(namespace, 'productpage', 9080, '/productpage');

@@ -486,7 +486,11 @@ export const INPUTS: readonly InputSpec[] = [
 ];
 
 export const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'gateway-url', description: 'Base URL of the ingress gateway, e.g. `http://47.0.0.1:80`.' },
+  {
+    name: 'gateway-url',
+    description:
+      'Base URL of the ingress gateway, e.g. `http://47.0.0.1` (the port is left out when it is 80; IPv6 hosts are bracketed).'
+  },
   { name: 'ingress-host', description: 'Ingress gateway address (IP or hostname).' },
   { name: 'ingress-port', description: 'Ingress gateway HTTP port.' },
   { name: 'secure-ingress-port', description: 'Ingress gateway HTTPS port.' },
