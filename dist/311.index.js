@@ -3519,7 +3519,8 @@ async function probeCapabilities(kube, namespace, kubeMinor) {
             const why = errText(err);
             // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
             // deploying identity's missing permission, reported as such by the kube layer.
-            if (/cannot create (resource )?"?pods/i.test(why) && !/security polic/i.test(why))
+            // The probe is a server-side apply, so the refused verb is `patch` (or `create` from other clients).
+            if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why))
                 throw err;
             if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
                 dryRun = false;
@@ -3755,6 +3756,31 @@ function podFailure(pod) {
             return `${name}: container ${s.name ?? '?'} ${problem}`;
     }
     return undefined;
+}
+/** A crash loop with this many restarts is no start-up race any more (one crash can be a dependency not up yet). */
+const CRASH_RESTARTS_FINAL = 2;
+/** Waiting reasons the kubelet reports only after its own retries failed, or that no retry can fix. */
+const FINAL_PULL_REASONS = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+/**
+ * Whether `podFailure(pod)` will not fix itself, so a wait should give up at once instead of running
+ * into its timeout: failed pods, image pulls the kubelet already backs off from, repeated crashes and
+ * stuck init containers. A first ErrImagePull, a single crash or an unschedulable pod can still recover.
+ */
+function podFailureIsFinal(pod) {
+    if (rec(pod.status).phase === 'Failed')
+        return true;
+    const statuses = [
+        ...containerStatuses(pod, 'initContainerStatuses').map((s) => ({ s, init: true })),
+        ...containerStatuses(pod, 'containerStatuses').map((s) => ({ s, init: false }))
+    ];
+    return statuses.some(({ s, init }) => {
+        const reason = s.state?.waiting?.reason ?? '';
+        if (FINAL_PULL_REASONS.has(reason))
+            return true;
+        if (reason === 'CrashLoopBackOff')
+            return num(s.restartCount) >= CRASH_RESTARTS_FINAL;
+        return init && num(s.restartCount) >= INIT_RESTARTS_STUCK && !s.ready;
+    });
 }
 function containerProblem(s, init) {
     const waiting = s.state?.waiting;
@@ -4143,6 +4169,28 @@ async function deployBookinfo(args) {
         return;
     const names = deploymentNames(objects);
     const ambient = config.istio.dataplaneMode === 'ambient';
+    // Pods first: an unavailable Deployment does not say why, its pods do. Waiting on them gives up at once
+    // on a failure that will not fix itself (ImagePullBackOff, repeated CrashLoopBackOff) instead of at the
+    // timeout, and insists on every container ready in every pod: an available Deployment can still hide a
+    // pod without its sidecar (injection off).
+    const selector = 'app in (productpage,details,reviews,ratings)';
+    await withDiagnostics(kube, config.namespace, selector, () => kube.waitFor({ apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector }, (pods) => {
+        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+        const final = live.find(podFailureIsFinal);
+        const failure = final ? podFailure(final) : live.map(podFailure).find(Boolean);
+        const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
+        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
+        if (failure)
+            return { done: false, progress: 'pods failing', failure, fatal: final !== undefined };
+        return {
+            done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,
+            progress: notReady.length
+                ? `pods not ready: ${notReady.join(', ')}`
+                : sidecarless.length
+                    ? `pods without istio-proxy sidecar: ${sidecarless.join(', ')} (is the injection webhook working?)`
+                    : `${live.length} pods ready`
+        };
+    }, { timeoutMs }));
     const deployments = await withDiagnostics(kube, config.namespace, undefined, () => kube.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace }, (items) => {
         const waiting = names.filter((n) => {
             const d = items.find((i) => i.metadata.name === n);
@@ -4151,25 +4199,6 @@ async function deployBookinfo(args) {
         return {
             done: waiting.length === 0,
             progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
-        };
-    }, { timeoutMs }));
-    // Available Deployments can still hide a pod without its sidecar (injection off): insist on every
-    // container ready in every pod, which also fails fast on CrashLoopBackOff / ImagePullBackOff.
-    const selector = 'app in (productpage,details,reviews,ratings)';
-    await withDiagnostics(kube, config.namespace, selector, () => kube.waitFor({ apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector }, (pods) => {
-        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-        const failure = live.map(podFailure).find(Boolean);
-        const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
-        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
-        if (failure)
-            return { done: false, progress: 'pods failing', failure };
-        return {
-            done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,
-            progress: notReady.length
-                ? `pods not ready: ${notReady.join(', ')}`
-                : sidecarless.length
-                    ? `pods without istio-proxy sidecar: ${sidecarless.join(', ')} (is the injection webhook working?)`
-                    : `${live.length} pods ready`
         };
     }, { timeoutMs }));
     for (const d of deployments.filter((x) => names.includes(x.metadata.name)))
@@ -4192,7 +4221,7 @@ function hasSidecar(p) {
 /** The walk-through's in-cluster check, through the API server's service proxy. */
 async function checkProductpage(kube, namespace, timeoutMs) {
     const deadline = Date.now() + Math.min(timeoutMs, 60_000);
-    let last = '';
+    let last;
     for (let attempt = 0;; attempt++) {
         try {
             const res = await kube.proxyGet(namespace, 'productpage', 9080, '/productpage');

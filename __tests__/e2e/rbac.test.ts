@@ -73,7 +73,15 @@ beforeAll(async () => {
   // This file needs a running Istio 1.13.3 (install-istio: never); make sure one is there.
   const istiod = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
   if (!istiod) {
-    const admin = await action(state.kubeconfigPath, { 'install-istio': 'auto', bookinfo: 'false', routing: 'none', 'smoke-test': 'false' });
+    // gateway: false — a Bookinfo Gateway/VirtualService for host "*" left in `default` would capture the
+    // shared ingress gateway's traffic for every later test.
+    const admin = await action(state.kubeconfigPath, {
+      'install-istio': 'auto',
+      bookinfo: 'false',
+      gateway: 'false',
+      routing: 'none',
+      'smoke-test': 'false'
+    });
     if (admin.code !== 0) throw new Error(`installing Istio for the RBAC tests failed:\n${errorsOf(admin).join('\n')}`);
   }
 });
@@ -93,7 +101,14 @@ describe('least-privilege identities', () => {
     created.push({ apiVersion: RBAC, kind: 'ClusterRole', name: roleName });
     const kubeconfig = await serviceAccount('deployer', [{ kind: 'ClusterRoleBinding', role: roleName, roleKind: 'ClusterRole' }]);
 
-    const r = await action(kubeconfig, { namespace: NS_OK, routing: 'reviews-v3', 'verify-routing': 'true', 'verify-requests': '20' });
+    // A host of its own, so Bookinfo namespaces of other tests on the shared ingress gateway cannot answer.
+    const r = await action(kubeconfig, {
+      namespace: NS_OK,
+      'gateway-hosts': `${NS_OK}.bookinfo.test`,
+      routing: 'reviews-v3',
+      'verify-routing': 'true',
+      'verify-requests': '20'
+    });
     if (r.code !== 0) throw new Error(`deploy with the README ClusterRole failed:\n${errorsOf(r).join('\n')}`);
     expect(r.outputs.namespace).toBe(NS_OK);
     expect(r.outputs['productpage-url']).toMatch(/^http:\/\//);

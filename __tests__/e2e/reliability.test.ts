@@ -4,7 +4,7 @@
 // calls, re-open watches and end in the same cluster state as a clean run; with every request failing it
 // must stop with a message that says the API server is overloaded/unreachable, not a stack trace.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kube } from '../../src/kube/index.js';
@@ -33,6 +33,9 @@ function action(proxy: FaultProxy, inputs: Record<string, string>): Promise<RunA
       'istio-download-url': state.downloadUrl,
       routing: 'reviews-v3',
       'verify-routing': 'false',
+      // A host per namespace: Bookinfo namespaces deployed side by side (and by other test files) share
+      // the one ingress gateway, and a second VirtualService for "*" would answer for the wrong namespace.
+      ...(inputs.namespace ? { 'gateway-hosts': `${inputs.namespace}.bookinfo.test` } : {}),
       'wait-timeout': '3m',
       ...inputs
     },
@@ -98,7 +101,8 @@ beforeAll(async () => {
   clean = await startFaultProxy({ upstreamKubeconfigPath: state.kubeconfigPath, dir: mkdtempSync(join(tmpdir(), 'fault-proxy-')) });
   // The concurrent deploys below must not both try to install Istio (other e2e files may have removed it).
   if (!(await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' }))) {
-    const r = await action(clean, { bookinfo: 'false', routing: 'none', 'smoke-test': 'false' });
+    // gateway: false, or a Gateway/VirtualService for "*" would be left in `default`.
+    const r = await action(clean, { bookinfo: 'false', gateway: 'false', routing: 'none', 'smoke-test': 'false' });
     expectSuccess(r, 'installing Istio 1.13.3 for the reliability tests');
   }
   faulty = await startFaultProxy({
@@ -198,5 +202,52 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
     expect(`${message}\n${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
     // Nothing in the namespace was touched.
     expect(await endState(NS_A)).toEqual(reference);
+  });
+});
+
+describe('release mirror timing out', () => {
+  // The action's download idle timeout (60 s, 4 attempts) is not an input, so the download code runs
+  // in-process with a short one against the harness's release server and its `slow` fault.
+  it('a mirror that stops answering: the download gives up with a message naming the URL and the stall', async () => {
+    const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
+    const dir = mkdtempSync(join(tmpdir(), 'mirror-timeout-'));
+    process.env.RUNNER_TOOL_CACHE = join(dir, 'cache');
+    process.env.RUNNER_TEMP = join(dir, 'temp');
+    for (const d of ['cache', 'temp']) mkdirSync(join(dir, d));
+    const archive = '^/download/1\\.13\\.3/istioctl-1\\.13\\.3-[a-z]+-[a-z0-9]+\\.tar\\.gz$';
+    const control = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${state.releaseBaseUrl}/_control/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    // Longer than the idle timeout, for exactly the two attempts; the .sha256 next to it is not delayed.
+    expect((await control('faults', { path: archive, kind: 'slow', delayMs: 4000, count: 2 })).status).toBe(200);
+    const warnings: string[] = [];
+    const started = Date.now();
+    try {
+      const { installIstioctl } = await import('../../src/istioctl/install.js');
+      const err = await installIstioctl({
+        versionSpec: '1.13.3',
+        downloadUrl: state.downloadUrl,
+        addToPath: false,
+        retry: { attempts: 2, baseDelayMs: 100, maxDelayMs: 100, idleTimeoutMs: 1000 },
+        log: { info: () => undefined, debug: () => undefined, warning: (m: string) => warnings.push(m) }
+      }).then(
+        () => undefined,
+        (e: unknown) => e as Error & { hint?: string }
+      );
+      const elapsed = Date.now() - started;
+      figures.push(`mirror timeout: gave up after ${seconds(elapsed)}: ${err?.message ?? 'no error'}`);
+      expect(err).toBeDefined();
+      const url = new RegExp(`${state.downloadUrl.replace(/[.:/]/g, '\\$&')}/1\\.13\\.3/istioctl-1\\.13\\.3-\\S+\\.tar\\.gz`);
+      expect(err?.message).toMatch(new RegExp(`^Downloading ${url.source} failed: no data from ${url.source} for 1s \\(after 2 attempts\\)`));
+      expect(err?.hint).toMatch(/istio-download-url.*mirror/);
+      // One retry was announced, and it gave up on the stall rather than waiting the server's 4 s out twice.
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/no data from .* for 1s; retrying in 0\.\ds \(attempt 2 of 2\)/);
+      expect(elapsed).toBeLessThan(4000);
+    } finally {
+      process.env.RUNNER_TOOL_CACHE = saved.cache;
+      process.env.RUNNER_TEMP = saved.temp;
+      if (saved.cache === undefined) delete process.env.RUNNER_TOOL_CACHE;
+      if (saved.temp === undefined) delete process.env.RUNNER_TEMP;
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { RunReport } from '../report/model.js';
 import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
-import { deploymentReady, podFailure } from '../kube/readiness.js';
+import { deploymentReady, podFailure, podFailureIsFinal } from '../kube/readiness.js';
 import {
   BOOKINFO_FILE,
   GATEWAY_FILE,
@@ -82,6 +82,33 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
 
   const names = deploymentNames(objects);
   const ambient = config.istio.dataplaneMode === 'ambient';
+  // Pods first: an unavailable Deployment does not say why, its pods do. Waiting on them gives up at once
+  // on a failure that will not fix itself (ImagePullBackOff, repeated CrashLoopBackOff) instead of at the
+  // timeout, and insists on every container ready in every pod: an available Deployment can still hide a
+  // pod without its sidecar (injection off).
+  const selector = 'app in (productpage,details,reviews,ratings)';
+  await withDiagnostics(kube, config.namespace, selector, () =>
+    kube.waitFor(
+      { apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector },
+      (pods) => {
+        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+        const final = live.find(podFailureIsFinal);
+        const failure = final ? podFailure(final) : live.map(podFailure).find(Boolean);
+        const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
+        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
+        if (failure) return { done: false, progress: 'pods failing', failure, fatal: final !== undefined };
+        return {
+          done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,
+          progress: notReady.length
+            ? `pods not ready: ${notReady.join(', ')}`
+            : sidecarless.length
+              ? `pods without istio-proxy sidecar: ${sidecarless.join(', ')} (is the injection webhook working?)`
+              : `${live.length} pods ready`
+        };
+      },
+      { timeoutMs }
+    )
+  );
   const deployments = await withDiagnostics(kube, config.namespace, undefined, () =>
     kube.waitFor(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace },
@@ -93,30 +120,6 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
         return {
           done: waiting.length === 0,
           progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
-        };
-      },
-      { timeoutMs }
-    )
-  );
-  // Available Deployments can still hide a pod without its sidecar (injection off): insist on every
-  // container ready in every pod, which also fails fast on CrashLoopBackOff / ImagePullBackOff.
-  const selector = 'app in (productpage,details,reviews,ratings)';
-  await withDiagnostics(kube, config.namespace, selector, () =>
-    kube.waitFor(
-      { apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector },
-      (pods) => {
-        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-        const failure = live.map(podFailure).find(Boolean);
-        const notReady = live.filter((p) => !allContainersReady(p)).map((p) => p.metadata.name);
-        const sidecarless = ambient ? [] : live.filter((p) => !hasSidecar(p)).map((p) => p.metadata.name);
-        if (failure) return { done: false, progress: 'pods failing', failure };
-        return {
-          done: live.length >= names.length && notReady.length === 0 && sidecarless.length === 0,
-          progress: notReady.length
-            ? `pods not ready: ${notReady.join(', ')}`
-            : sidecarless.length
-              ? `pods without istio-proxy sidecar: ${sidecarless.join(', ')} (is the injection webhook working?)`
-              : `${live.length} pods ready`
         };
       },
       { timeoutMs }

@@ -198,7 +198,8 @@ export async function probeCapabilities(
       const why = errText(err);
       // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
       // deploying identity's missing permission, reported as such by the kube layer.
-      if (/cannot create (resource )?"?pods/i.test(why) && !/security polic/i.test(why)) throw err;
+      // The probe is a server-side apply, so the refused verb is `patch` (or `create` from other clients).
+      if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why)) throw err;
       if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
         dryRun = false;
         checks.push(`dry-run pod refused: ${why}`);

@@ -137,6 +137,30 @@ export function podFailure(pod: KubeObject): string | undefined {
   return undefined;
 }
 
+/** A crash loop with this many restarts is no start-up race any more (one crash can be a dependency not up yet). */
+const CRASH_RESTARTS_FINAL = 2;
+/** Waiting reasons the kubelet reports only after its own retries failed, or that no retry can fix. */
+const FINAL_PULL_REASONS = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+/**
+ * Whether `podFailure(pod)` will not fix itself, so a wait should give up at once instead of running
+ * into its timeout: failed pods, image pulls the kubelet already backs off from, repeated crashes and
+ * stuck init containers. A first ErrImagePull, a single crash or an unschedulable pod can still recover.
+ */
+export function podFailureIsFinal(pod: KubeObject): boolean {
+  if (rec(pod.status).phase === 'Failed') return true;
+  const statuses = [
+    ...containerStatuses(pod, 'initContainerStatuses').map((s) => ({ s, init: true })),
+    ...containerStatuses(pod, 'containerStatuses').map((s) => ({ s, init: false }))
+  ];
+  return statuses.some(({ s, init }) => {
+    const reason = s.state?.waiting?.reason ?? '';
+    if (FINAL_PULL_REASONS.has(reason)) return true;
+    if (reason === 'CrashLoopBackOff') return num(s.restartCount) >= CRASH_RESTARTS_FINAL;
+    return init && num(s.restartCount) >= INIT_RESTARTS_STUCK && !s.ready;
+  });
+}
+
 function containerProblem(s: ContainerStatus, init: boolean): string | undefined {
   const waiting = s.state?.waiting;
   const reason = waiting?.reason ?? '';

@@ -2,7 +2,7 @@
 // inputs as INPUT_* env (defaults from action.yml filled in), RUNNER_TEMP / RUNNER_TOOL_CACHE, and the file
 // commands GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY. The state the main
 // step saves reaches the post step as STATE_<name>, exactly like on a runner.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -24,6 +24,8 @@ export interface RunActionOptions {
   post?: boolean;
   /** Echo the steps' output to this process' stderr as it arrives. */
   echo?: boolean;
+  /** Called with the main step's process once it is spawned (to signal it mid-run, as a cancelled job does). */
+  onMainStart?: (child: ChildProcess) => void;
 }
 
 export interface WorkflowCommand {
@@ -157,11 +159,13 @@ function runStep(
   env: Record<string, string>,
   cwd: string,
   timeoutMs: number,
-  echo: boolean
+  echo: boolean,
+  onStart?: (child: ChildProcess) => void
 ): Promise<StepResult> {
   const started = Date.now();
   return new Promise((res) => {
     const child = spawn(node24(), [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -284,7 +288,7 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   const timeoutMs = options.timeoutMs ?? 600_000;
   const echo = options.echo ?? process.env.ASK_ISTIO_ECHO_ACTION === '1';
   const mainFiles = files('main');
-  const main = await runStep(mainScript, { ...env, ...mainFiles }, workspace, timeoutMs, echo);
+  const main = await runStep(mainScript, { ...env, ...mainFiles }, workspace, timeoutMs, echo, options.onMainStart);
   const outputs = parseFileCommands(readFileSync(mainFiles.GITHUB_OUTPUT ?? '', 'utf8'));
   const state = parseFileCommands(readFileSync(mainFiles.GITHUB_STATE ?? '', 'utf8'));
   let summary = readFileSync(mainFiles.GITHUB_STEP_SUMMARY ?? '', 'utf8');
