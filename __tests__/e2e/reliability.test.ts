@@ -16,9 +16,11 @@ const state = readHarnessState();
 const NET = 'networking.istio.io/v1alpha3';
 const FAULT_RATE = 0.1;
 const RERUNS = 20;
-// A: first deployed fresh THROUGH faults; B: the clean reference deployed at the same time.
+// A, C, D: first deployed fresh THROUGH faults; B: the clean reference deployed at the same time.
 const NS_A = newNamespace('rel-faulty');
 const NS_B = newNamespace('rel-clean');
+const NS_C = newNamespace('rel-faulty-c');
+const NS_D = newNamespace('rel-faulty-d');
 const NS_OUTAGE = newNamespace('rel-outage');
 let kube: Kube;
 let clean: FaultProxy;
@@ -114,7 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([clean?.stop(), faulty?.stop()]);
-  for (const name of [NS_A, NS_B, NS_OUTAGE]) {
+  for (const name of [NS_A, NS_B, NS_C, NS_D, NS_OUTAGE]) {
     await kube?.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => false);
   }
   await kube?.close();
@@ -124,18 +126,25 @@ afterAll(async () => {
 describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, reset, slow)`, () => {
   it('a fresh namespace deploy through faults ends in the same state as a clean deploy', async () => {
     const started = Date.now();
-    const [a, b] = await Promise.all([action(faulty, { namespace: NS_A }), action(clean, { namespace: NS_B })]);
+    const [a, b, c, d] = await Promise.all([
+      action(faulty, { namespace: NS_A }),
+      action(clean, { namespace: NS_B }),
+      action(faulty, { namespace: NS_C }),
+      action(faulty, { namespace: NS_D })
+    ]);
     expectSuccess(b, 'clean deploy');
     expectSuccess(a, 'deploy under faults');
+    expectSuccess(c, 'deploy under faults (C)');
+    expectSuccess(d, 'deploy under faults (D)');
     // The faults really happened, and the proxy really was in the path of both runs.
     expect(faulty.stats.faulted).toBeGreaterThan(0);
     expect(clean.stats.requests).toBeGreaterThan(20);
     expect(clean.stats.faulted).toBe(0);
     reference = await endState(NS_B);
-    expect(await endState(NS_A)).toEqual(reference);
+    for (const ns of [NS_A, NS_C, NS_D]) expect(await endState(ns)).toEqual(reference);
     figures.push(
-      `fresh deploy: ${faulty.stats.faulted}/${faulty.stats.requests} requests faulted ${JSON.stringify(faulty.stats.byKind)}; ` +
-        `faulty ${seconds(a.main.durationMs)}, clean ${seconds(b.main.durationMs)} (both runs ${seconds(Date.now() - started)})`
+      `fresh deploys (3 faulty, 1 clean): ${faulty.stats.faulted}/${faulty.stats.requests} requests faulted ${JSON.stringify(faulty.stats.byKind)}; ` +
+        `faulty ${[a, c, d].map((x) => seconds(x.main.durationMs)).join(' / ')}, clean ${seconds(b.main.durationMs)} (all four ${seconds(Date.now() - started)})`
     );
   });
 
@@ -144,16 +153,16 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
     faulty.resetStats();
     const durations: number[] = [];
     const failures: string[] = [];
-    // Two chains of re-runs (one per namespace) side by side keep the wall time down; within a chain
+    // Four chains of re-runs (one per namespace) side by side keep the wall time down; within a chain
     // runs are sequential, as re-runs of one workflow would be.
     const chain = async (ns: string): Promise<void> => {
-      for (let i = 0; i < RERUNS / 2; i++) {
+      for (let i = 0; i < RERUNS / 4; i++) {
         const r = await action(faulty, { namespace: ns });
         durations.push(r.main.durationMs);
         if (r.code !== 0) failures.push(`${ns} run ${i + 1}: ${errors(r) || `exit ${r.code}`}`);
       }
     };
-    await Promise.all([chain(NS_A), chain(NS_B)]);
+    await Promise.all([NS_A, NS_B, NS_C, NS_D].map(chain));
     const { requests, faulted, byKind } = faulty.stats;
     durations.sort((x, y) => x - y);
     figures.push(
@@ -167,8 +176,7 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
     expect(faulted / requests).toBeGreaterThan(0.05);
     expect(faulted / requests).toBeLessThan(0.15);
     for (const kind of ['429', '500', '503', 'reset'] as const) expect(byKind[kind]).toBeGreaterThan(0);
-    expect(await endState(NS_A)).toEqual(reference);
-    expect(await endState(NS_B)).toEqual(reference);
+    for (const ns of [NS_A, NS_B, NS_C, NS_D]) expect(await endState(ns)).toEqual(reference);
   });
 
   it('an API server that goes away mid-run (connections reset for 3 s) is waited out', async () => {

@@ -94,6 +94,8 @@ export function renderSummary(r: RunReport): string {
     ]);
   if (r.smokeStatus) facts.push(['Smoke test', r.smokeStatus]);
   if (facts.length) parts.push(table(['', ''], facts));
+  // A failed (or cancelled) run says so and why; the Timings table below shows how far it got.
+  if (r.failure) parts.push(`> [!CAUTION]\n> **Failed:** ${r.failure.split('\n').join('\n> ')}`);
   if (r.warnings.length) parts.push(r.warnings.map((w) => `> [!WARNING]\n> ${w}`).join('\n\n'));
   if (r.preflight) {
     const p = r.preflight;

@@ -12,7 +12,7 @@
 // `outage(ms)` resets every connection for a while — the client-side view of an apiserver restart.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpsRequest, type Server } from 'node:https';
+import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -130,6 +130,9 @@ export async function startFaultProxy(opts: {
   const stats: FaultStats = { requests: 0, faulted: 0, byKind: { '429': 0, '500': 0, '503': 0, reset: 0, slow: 0 }, outageResets: 0 };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  // Own pool for the upstream side, so stop() can close its keep-alive sockets (the global agent's would
+  // outlive the proxy and keep a test process from exiting).
+  const agent = new Agent({ keepAlive: true });
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     const headers = { ...req.headers, host: target.host };
@@ -140,6 +143,7 @@ export async function startFaultProxy(opts: {
         method: req.method,
         path: req.url,
         headers,
+        agent,
         ...upstreamTls
       },
       (upRes) => {
@@ -239,6 +243,7 @@ export async function startFaultProxy(opts: {
     async stop() {
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();
+      agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   };
