@@ -4149,8 +4149,13 @@ async function ensureNamespace(kube, config, ownership, report) {
     await applyLogged(kube, [ns], report, config.lifecycle.dryRun);
     return live !== undefined;
 }
+/**
+ * Applies the namespace and Bookinfo's manifests; returns the Deployments to wait for (none in a dry
+ * run). The wait is separate (awaitBookinfo) so the gateway, routing and `istioctl analyze` can be
+ * applied and started while the pods start — none of them needs a running pod.
+ */
 async function deployBookinfo(args) {
-    const { kube, config, ownership, readSample, report, timeoutMs } = args;
+    const { kube, config, ownership, readSample, report } = args;
     const dryRun = config.lifecycle.dryRun;
     report.namespace = config.namespace;
     const existed = await ensureNamespace(kube, config, ownership, report);
@@ -4162,12 +4167,16 @@ async function deployBookinfo(args) {
     if (dryRun && !existed) {
         // The namespace does not exist, so the API server cannot dry-run objects inside it.
         report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
-        return;
+        return [];
     }
     await applyLogged(kube, objects, report, dryRun);
-    if (dryRun)
+    return dryRun ? [] : deploymentNames(objects);
+}
+/** Waits until every Bookinfo pod is ready with its sidecar and productpage answers (the seed's check). */
+async function awaitBookinfo(args) {
+    const { kube, config, names, timeoutMs, report } = args;
+    if (names.length === 0)
         return;
-    const names = deploymentNames(objects);
     const ambient = config.istio.dataplaneMode === 'ambient';
     // Pods first: an unavailable Deployment does not say why, its pods do. Waiting on them gives up at once
     // on a failure that will not fix itself (ImagePullBackOff, repeated CrashLoopBackOff) instead of at the
@@ -5747,20 +5756,19 @@ async function deploy(config, report, signal) {
         }))
         : undefined;
     const readSample = (rel) => (0,promises_.readFile)((0,external_node_path_.join)(samples ?? '', rel), 'utf8');
+    // Bookinfo, its gateway and its routing are applied back to back: none of them needs a running pod, so
+    // the rollout wait (the cluster's own limit) overlaps istioctl analyze instead of preceding it.
+    let deployments = [];
     if (config.bookinfo) {
-        await report.steps.run('Deploy Bookinfo', () => deployBookinfo({ kube, config, ownership: own, readSample, timeoutMs: remaining(), report }));
+        deployments = await report.steps.run('Deploy Bookinfo', () => deployBookinfo({ kube, config, ownership: own, readSample, report }));
+        // The sample gateway routes to productpage: without Bookinfo it would only shadow other hosts.
+        if (config.gateway) {
+            await report.steps.run('Apply Bookinfo gateway', () => applyBookinfoGateway({ kube, config, ownership: own, readSample, report }));
+        }
+        await report.steps.run(`Apply routing (${config.routing.variant})`, () => applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report }));
     }
     else
         report.steps.skip('Deploy Bookinfo', 'bookinfo: false');
-    if (config.gateway) {
-        await report.steps.run('Apply Bookinfo gateway', () => applyBookinfoGateway({ kube, config, ownership: own, readSample, report }));
-    }
-    if (config.bookinfo) {
-        await report.steps.run(`Apply routing (${config.routing.variant})`, () => applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report }));
-    }
-    if (config.addons.length > 0) {
-        await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () => deployAddons({ kube, config, readSample, timeoutMs: remaining(), report }));
-    }
     // istioctl analyze reads what was just applied. It was a third of a warm run, so it runs alongside the
     // gateway wait and the verification; its verdict is reported after them (and wins over theirs).
     let analysis;
@@ -5771,6 +5779,12 @@ async function deploy(config, report, signal) {
         analysis.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
     }
     try {
+        if (deployments.length > 0) {
+            await report.steps.run('Wait for Bookinfo', () => awaitBookinfo({ kube, config, names: deployments, timeoutMs: remaining(), report }));
+        }
+        if (config.addons.length > 0) {
+            await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () => deployAddons({ kube, config, readSample, timeoutMs: remaining(), report }));
+        }
         await gatewayAndVerify(config, report, kube, cluster.serverless, remaining, signal);
     }
     finally {

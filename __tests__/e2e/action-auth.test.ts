@@ -90,7 +90,15 @@ function expectSuccess(r: RunActionResult): void {
  * they are instructions to the runner (which hides the value everywhere), never shown in the log.
  */
 function expectNoLeak(r: RunActionResult, secrets: string[]): void {
-  const visible = [r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), r.stderr, r.summary, JSON.stringify(r.outputs)];
+  const visible = [
+    r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    r.stderr,
+    r.summary,
+    JSON.stringify(r.outputs)
+  ];
   for (const secret of secrets) {
     expect(secret.length).toBeGreaterThan(8);
     for (const text of visible) expect(text.includes(secret)).toBe(false);
@@ -136,12 +144,19 @@ describe('the action authenticates through Alibaba Cloud and deploys', () => {
         'oidc-audience': AUDIENCE,
         'sts-endpoint': fakes.stsEndpoint
       },
-      env: { GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: TOKEN_REQUEST_TOKEN },
+      env: {
+        GITHUB_ACTIONS: 'true',
+        ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: TOKEN_REQUEST_TOKEN
+      },
       toolCache,
       timeoutMs: 240_000
     });
     expectSuccess(r);
-    expect(tokenRequests.at(-1)).toEqual({ audience: AUDIENCE, authorization: `Bearer ${TOKEN_REQUEST_TOKEN}` });
+    expect(tokenRequests.at(-1)).toEqual({
+      audience: AUDIENCE,
+      authorization: `Bearer ${TOKEN_REQUEST_TOKEN}`
+    });
     const calls = fakes.requests.slice(before);
     expect(calls.map((c) => `${c.service}:${c.status}`)).toEqual(['sts:200', 'ack:200']);
     const sts = fakes.issued.at(-1);

@@ -83,7 +83,8 @@ async function apiGet<T>(path: string): Promise<T> {
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 300) reject(new Error(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
+        if ((res.statusCode ?? 0) >= 300)
+          reject(new Error(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
         else resolve(JSON.parse(body) as T);
       });
     });
@@ -101,7 +102,8 @@ interface ApiResourceList {
 async function namespacedResources(): Promise<string[]> {
   const lists: ApiResourceList[] = [await apiGet<ApiResourceList>('/api/v1')];
   const groups = await apiGet<{ groups: Array<{ preferredVersion: { groupVersion: string } }> }>('/apis');
-  for (const g of groups.groups) lists.push(await apiGet<ApiResourceList>(`/apis/${g.preferredVersion.groupVersion}`));
+  for (const g of groups.groups)
+    lists.push(await apiGet<ApiResourceList>(`/apis/${g.preferredVersion.groupVersion}`));
   const out: string[] = [];
   for (const l of lists) {
     const base = l.groupVersion === 'v1' ? '/api/v1' : `/apis/${l.groupVersion}`;
@@ -152,7 +154,8 @@ async function settledSnapshot(namespaces: string[]): Promise<Map<string, string
 
 function diff(before: Map<string, string>, after: Map<string, string>): string[] {
   const changes: string[] = [];
-  for (const [k, v] of before) if (after.get(k) !== v) changes.push(`${k}: ${v} -> ${after.get(k) ?? 'deleted'}`);
+  for (const [k, v] of before)
+    if (after.get(k) !== v) changes.push(`${k}: ${v} -> ${after.get(k) ?? 'deleted'}`);
   for (const k of after.keys()) if (!before.has(k)) changes.push(`${k}: created`);
   return changes;
 }
@@ -177,7 +180,10 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 }
 
 /** Reads and writes one key of the simulator's behaviour ConfigMap; returns the previous value for restoring. */
-async function setBehaviour(key: 'rules.json' | 'lb.json', value: string | undefined): Promise<string | undefined> {
+async function setBehaviour(
+  key: 'rules.json' | 'lb.json',
+  value: string | undefined
+): Promise<string | undefined> {
   let previous: string | undefined;
   try {
     const cm = await core.readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE });
@@ -200,7 +206,11 @@ async function setBehaviour(key: 'rules.json' | 'lb.json', value: string | undef
 /** Drops the gateway's LB address, so the simulated cloud LB assigns one again under the current lb.json. */
 async function clearLoadBalancerStatus(): Promise<void> {
   await core.patchNamespacedServiceStatus(
-    { name: 'istio-ingressgateway', namespace: 'istio-system', body: { status: { loadBalancer: { ingress: null } } } },
+    {
+      name: 'istio-ingressgateway',
+      namespace: 'istio-system',
+      body: { status: { loadBalancer: { ingress: null } } }
+    },
     mergePatch
   );
 }
@@ -211,13 +221,18 @@ async function releaseRequests(): Promise<Array<{ method: string; path: string; 
 }
 
 async function releaseFault(fault: { path: string; kind: string }): Promise<void> {
-  const res = await fetch(`${state.releaseBaseUrl}/_control/faults`, { method: 'POST', body: JSON.stringify(fault) });
+  const res = await fetch(`${state.releaseBaseUrl}/_control/faults`, {
+    method: 'POST',
+    body: JSON.stringify(fault)
+  });
   if (!res.ok) throw new Error(`release server refused the fault: HTTP ${res.status}`);
 }
 
 beforeAll(() => {
   if (!state.components.simulator || !state.components.releaseServer) {
-    throw new Error('action-deploy e2e needs the harness simulator and release server (ASK_ISTIO_HARNESS_PARTS unset)');
+    throw new Error(
+      'action-deploy e2e needs the harness simulator and release server (ASK_ISTIO_HARNESS_PARTS unset)'
+    );
   }
 });
 
@@ -230,7 +245,18 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
   let first: RunActionResult;
 
   it('installs (or forces) Istio 1.13.2 first, so the next run is an upgrade', async () => {
-    const r = await run({ 'istio-version': '1.13.2', 'install-istio': 'always', bookinfo: 'false', gateway: 'false', routing: 'none', 'smoke-test': 'false', 'verify-routing': 'false' }, { toolCache: join(scratch, 'tool-cache-1.13.2') });
+    const r = await run(
+      {
+        'istio-version': '1.13.2',
+        'install-istio': 'always',
+        bookinfo: 'false',
+        gateway: 'false',
+        routing: 'none',
+        'smoke-test': 'false',
+        'verify-routing': 'false'
+      },
+      { toolCache: join(scratch, 'tool-cache-1.13.2') }
+    );
     expectSuccess(r);
     expect(r.outputs['istio-version']).toBe('1.13.2');
     expect(await istiodImage()).toMatch(/:1\.13\.2$/);
@@ -280,7 +306,9 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     expect(pods.length).toBeGreaterThanOrEqual(6); // details, productpage, ratings, reviews v1-v3
     for (const p of pods) {
       const statuses = p.status?.containerStatuses ?? [];
-      expect(`${p.metadata?.name} ${statuses.filter((s) => s.ready).length}/${statuses.length}`).toBe(`${p.metadata?.name} 2/2`);
+      expect(`${p.metadata?.name} ${statuses.filter((s) => s.ready).length}/${statuses.length}`).toBe(
+        `${p.metadata?.name} 2/2`
+      );
     }
 
     expect(modes.size).toBeGreaterThan(0); // the sampler did see the file
@@ -296,9 +324,19 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     expectSuccess(r);
     expect(r.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
     expect(diff(before, await snapshot([NS, 'istio-system']))).toEqual([]);
-    const downloads = (await releaseRequests()).slice(requestsBefore).filter((q) => q.path.startsWith('/download/'));
+    const downloads = (await releaseRequests())
+      .slice(requestsBefore)
+      .filter((q) => q.path.startsWith('/download/'));
     expect(downloads).toEqual([]);
-    for (const k of ['gateway-url', 'ingress-port', 'productpage-url', 'istio-version', 'istioctl-path', 'namespace', 'routing']) {
+    for (const k of [
+      'gateway-url',
+      'ingress-port',
+      'productpage-url',
+      'istio-version',
+      'istioctl-path',
+      'namespace',
+      'routing'
+    ]) {
       expect(r.outputs[k]).toBe(first.outputs[k]);
     }
   });
@@ -316,28 +354,57 @@ describe('the gateway address without an IP load balancer', () => {
     // Back to the IP the rest of the e2e run expects (the simulated cloud derives it from the Service uid).
     await setBehaviour('lb.json', savedLb);
     await clearLoadBalancerStatus();
-    await until('the ingress gateway IP to come back', async () => (await ingressService()).status?.loadBalancer?.ingress?.[0]?.ip);
+    await until(
+      'the ingress gateway IP to come back',
+      async () => (await ingressService()).status?.loadBalancer?.ingress?.[0]?.ip
+    );
   });
 
   it('on serverless nodes, an LB that never comes fails in time and says there is no NodePort', async () => {
     const nodes = (await core.listNode()).items;
     // The harness runs the virtual-kubelet node only (ASK); a NodePort fallback is impossible there.
     expect(nodes.every((n) => n.metadata?.labels?.['type'] === 'virtual-kubelet')).toBe(true);
-    savedLb = await setBehaviour('lb.json', JSON.stringify({ 'istio-system/istio-ingressgateway': { mode: 'never' } }));
+    savedLb = await setBehaviour(
+      'lb.json',
+      JSON.stringify({ 'istio-system/istio-ingressgateway': { mode: 'never' } })
+    );
     await clearLoadBalancerStatus();
     const started = Date.now();
-    const r = await run({ bookinfo: 'false', routing: 'none', 'smoke-test': 'false', 'verify-routing': 'false', 'wait-timeout': '15s' }, { post: true });
+    const r = await run(
+      {
+        bookinfo: 'false',
+        routing: 'none',
+        'smoke-test': 'false',
+        'verify-routing': 'false',
+        'wait-timeout': '15s'
+      },
+      { post: true }
+    );
     expect(r.code).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(errorMessages(r)).toMatch(/load balancer got no address within \d+s; serverless clusters have no NodePort/);
+    expect(errorMessages(r)).toMatch(
+      /load balancer got no address within \d+s; serverless clusters have no NodePort/
+    );
     expect(r.outputs['gateway-url']).toBeUndefined();
   });
 
   it('a hostname load balancer gives ingress-host localhost', async () => {
-    await setBehaviour('lb.json', JSON.stringify({ 'istio-system/istio-ingressgateway': { mode: 'hostname' } }));
+    await setBehaviour(
+      'lb.json',
+      JSON.stringify({ 'istio-system/istio-ingressgateway': { mode: 'hostname' } })
+    );
     await clearLoadBalancerStatus();
-    await until('the hostname LB address', async () => (await ingressService()).status?.loadBalancer?.ingress?.[0]?.hostname);
-    const r = await run({ bookinfo: 'false', routing: 'none', 'smoke-test': 'false', 'verify-routing': 'false', 'wait-timeout': '30s' });
+    await until(
+      'the hostname LB address',
+      async () => (await ingressService()).status?.loadBalancer?.ingress?.[0]?.hostname
+    );
+    const r = await run({
+      bookinfo: 'false',
+      routing: 'none',
+      'smoke-test': 'false',
+      'verify-routing': 'false',
+      'wait-timeout': '30s'
+    });
     expectSuccess(r);
     expect(r.outputs['ingress-host']).toBe('localhost');
     expect(r.outputs['gateway-url']).toBe('http://localhost');
@@ -367,7 +434,10 @@ describe('failures are clear and leave the cluster alone', () => {
   it('an istio-version without a release fails with a clear 404 message and changes nothing', async () => {
     const ns = newNamespace('no-release');
     const before = await settledSnapshot(['istio-system']);
-    const r = await run({ namespace: ns, 'istio-version': '1.13.9' }, { toolCache: join(scratch, 'tool-cache-404') });
+    const r = await run(
+      { namespace: ns, 'istio-version': '1.13.9' },
+      { toolCache: join(scratch, 'tool-cache-404') }
+    );
     expect(r.code).not.toBe(0);
     const message = errorMessages(r);
     expect(message).toContain('istio-version 1.13.9 does not exist.');
@@ -402,14 +472,24 @@ describe('failures are clear and leave the cluster alone', () => {
     const ns = newNamespace('never-ready');
     const saved = await setBehaviour('rules.json', undefined);
     const rules = saved ? (JSON.parse(saved) as unknown[]) : [];
-    await setBehaviour('rules.json', JSON.stringify([{ namespace: ns, app: 'ratings', behaviour: { fault: 'never-ready' } }, ...rules]));
+    await setBehaviour(
+      'rules.json',
+      JSON.stringify([{ namespace: ns, app: 'ratings', behaviour: { fault: 'never-ready' } }, ...rules])
+    );
     try {
       const started = Date.now();
-      const r = await run({ namespace: ns, routing: 'all-v1', 'smoke-test': 'false', 'verify-routing': 'false', 'wait-timeout': '20s' });
+      const r = await run({
+        namespace: ns,
+        routing: 'all-v1',
+        'smoke-test': 'false',
+        'verify-routing': 'false',
+        'wait-timeout': '20s'
+      });
       const elapsed = Date.now() - started;
       expect(r.code).not.toBe(0);
       expect(elapsed).toBeLessThan(60_000);
-      const ratingsPod = (await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=ratings' })).items[0]?.metadata?.name;
+      const ratingsPod = (await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=ratings' }))
+        .items[0]?.metadata?.name;
       expect(ratingsPod).toBeDefined();
       const text = `${errorMessages(r)}\n${r.stdout}`;
       expect(text).toContain(ratingsPod as string);

@@ -20,10 +20,12 @@ const START_DELAY_MS = 20_000;
 
 /** Prepends rules to the simulator's rules.json; returns the previous value for restoring. */
 async function prependRules(rules: unknown[]): Promise<string | undefined> {
-  const cm = await core.readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }).catch((err: unknown) => {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  });
+  const cm = await core
+    .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
+    .catch((err: unknown) => {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    });
   if (!cm) {
     await core.createNamespacedConfigMap({
       namespace: SIMULATOR_NAMESPACE,
@@ -38,7 +40,11 @@ async function prependRules(rules: unknown[]): Promise<string | undefined> {
 
 async function setRules(value: string | undefined): Promise<void> {
   await core.patchNamespacedConfigMap(
-    { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE, body: { data: { 'rules.json': value ?? null } } },
+    {
+      name: 'sim-behaviour',
+      namespace: SIMULATOR_NAMESPACE,
+      body: { data: { 'rules.json': value ?? null } }
+    },
     mergePatch
   );
 }
@@ -100,7 +106,9 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
     const r = cancelled;
     expect(signalledAt).toBeGreaterThan(0);
     const stopMs = exitedAt - signalledAt;
-    process.stderr.write(`[cancellation] exited ${stopMs} ms after SIGTERM (exit ${r.main.code}, signal ${r.main.signal})\n`);
+    process.stderr.write(
+      `[cancellation] exited ${stopMs} ms after SIGTERM (exit ${r.main.code}, signal ${r.main.signal})\n`
+    );
     expect(stopMs).toBeLessThan(3000);
     // It exited by itself with a failure (not killed by the signal's default action).
     expect(r.main.signal).toBeNull();

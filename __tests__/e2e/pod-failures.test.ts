@@ -18,10 +18,12 @@ const namespaces: string[] = [];
 
 /** Prepends rules to the simulator's rules.json; returns the previous value for restoring. */
 async function prependRules(rules: unknown[]): Promise<string | undefined> {
-  const cm = await core.readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }).catch((err: unknown) => {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  });
+  const cm = await core
+    .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
+    .catch((err: unknown) => {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    });
   if (!cm) {
     await core.createNamespacedConfigMap({
       namespace: SIMULATOR_NAMESPACE,
@@ -36,7 +38,11 @@ async function prependRules(rules: unknown[]): Promise<string | undefined> {
 
 async function setRules(value: string | undefined): Promise<void> {
   await core.patchNamespacedConfigMap(
-    { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE, body: { data: { 'rules.json': value ?? null } } },
+    {
+      name: 'sim-behaviour',
+      namespace: SIMULATOR_NAMESPACE,
+      body: { data: { 'rules.json': value ?? null } }
+    },
     mergePatch
   );
 }
@@ -61,7 +67,8 @@ function deploy(namespace: string): Promise<RunActionResult> {
 afterAll(async () => {
   const { Kube } = await import('../../src/kube/index.js');
   const kube = await Kube.connect({ kubeconfigPath: state.kubeconfigPath, fieldManager: 'pod-failures-e2e' });
-  for (const name of namespaces) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => false);
+  for (const name of namespaces)
+    await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => false);
   await kube.close();
 });
 
@@ -70,13 +77,15 @@ describe('pods that cannot start fail the run fast, naming pod, container, reaso
     {
       fault: 'crashloop',
       app: 'ratings',
-      reason: /pod ratings-v1-[a-z0-9]+-[a-z0-9]+: container ratings is crash-looping \(CrashLoopBackOff, \d+ restarts, last exit code 1/,
+      reason:
+        /pod ratings-v1-[a-z0-9]+-[a-z0-9]+: container ratings is crash-looping \(CrashLoopBackOff, \d+ restarts, last exit code 1/,
       event: /event: .*BackOff.*Back-off restarting failed container/
     },
     {
       fault: 'image-pull',
       app: 'details',
-      reason: /pod details-v1-[a-z0-9]+-[a-z0-9]+: container details cannot pull image \S+ \(ImagePullBackOff\)/,
+      reason:
+        /pod details-v1-[a-z0-9]+-[a-z0-9]+: container details cannot pull image \S+ \(ImagePullBackOff\)/,
       event: /event: .*Failed.*Failed to pull image/
     }
   ] as const;
@@ -92,7 +101,9 @@ describe('pods that cannot start fail the run fast, naming pod, container, reaso
       await setRules(saved);
     }
     const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
-    process.stderr.write(`[pod-failures] ${fault}: failed after ${(r.main.durationMs / 1000).toFixed(1)}s: ${errors[0]?.split('\n')[0] ?? ''}\n`);
+    process.stderr.write(
+      `[pod-failures] ${fault}: failed after ${(r.main.durationMs / 1000).toFixed(1)}s: ${errors[0]?.split('\n')[0] ?? ''}\n`
+    );
     expect(r.code).not.toBe(0);
     expect(errors).toHaveLength(1);
     const message = errors[0] ?? '';

@@ -21,17 +21,33 @@ let kube: Kube;
 
 function action(inputs: Record<string, string>): Promise<RunActionResult> {
   return runAction({
-    inputs: { kubeconfig, 'istio-version': '1.13.3', 'istio-download-url': state.downloadUrl, 'wait-timeout': '4m', ...inputs },
+    inputs: {
+      kubeconfig,
+      'istio-version': '1.13.3',
+      'istio-download-url': state.downloadUrl,
+      'wait-timeout': '4m',
+      ...inputs
+    },
     post: false
   });
 }
 
 function errors(r: RunActionResult): string {
-  return r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n');
+  return r.commands
+    .filter((c) => c.command === 'error')
+    .map((c) => c.message)
+    .join('\n');
 }
 
 function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0) throw new Error(`the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).slice(-40).join('\n')}`);
+  if (r.code !== 0)
+    throw new Error(
+      `the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .slice(-40)
+        .join('\n')}`
+    );
 }
 
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
@@ -64,19 +80,28 @@ afterAll(async () => {
 describe('preview environments', () => {
   it('preview-id 42: own namespace, ownership labels, host-specific gateway', async () => {
     const host = 'pr-42.preview.example.com';
-    const r = await action({ 'preview-id': '42', 'gateway-hosts': 'pr-{id}.preview.example.com', routing: 'reviews-v3' });
+    const r = await action({
+      'preview-id': '42',
+      'gateway-hosts': 'pr-{id}.preview.example.com',
+      routing: 'reviews-v3'
+    });
     expectSuccess(r);
     expect(r.outputs.namespace).toBe('bookinfo-pr-42');
     expect(r.outputs['gateway-host-header']).toBe(host);
 
     const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: 'bookinfo-pr-42' });
-    expect(ns?.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'ask-istio-action', 'ask-istio.dev/preview-id': '42' });
+    expect(ns?.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'ask-istio-action',
+      'ask-istio.dev/preview-id': '42'
+    });
     const createdAt = Date.parse(ns?.metadata.annotations?.['ask-istio.dev/created-at'] ?? '');
     expect(Date.now() - createdAt).toBeLessThan(10 * 60_000);
 
     const gateways = await kube.list(NET, 'Gateway', { namespace: 'bookinfo-pr-42' });
     expect(JSON.stringify(gateways.map((g) => g.spec))).toContain(`"hosts":["${host}"]`);
-    const gatewayVs = (await kube.list(NET, 'VirtualService', { namespace: 'bookinfo-pr-42' })).find((v) => v.metadata.name === 'bookinfo');
+    const gatewayVs = (await kube.list(NET, 'VirtualService', { namespace: 'bookinfo-pr-42' })).find(
+      (v) => v.metadata.name === 'bookinfo'
+    );
     expect((gatewayVs?.spec as { hosts?: string[] } | undefined)?.hosts).toEqual([host]);
 
     // Through the ingress gateway: the preview's Host header reaches productpage, another host does not.
@@ -90,14 +115,21 @@ describe('preview environments', () => {
 
   it('two previews deployed concurrently both succeed', async () => {
     const [a, b] = await Promise.all([
-      action({ 'preview-id': idA, 'gateway-hosts': 'pr-{id}.preview.example.com', 'verify-routing': 'false' }),
+      action({
+        'preview-id': idA,
+        'gateway-hosts': 'pr-{id}.preview.example.com',
+        'verify-routing': 'false'
+      }),
       action({ 'preview-id': idB, 'gateway-hosts': 'pr-{id}.preview.example.com', 'verify-routing': 'false' })
     ]);
     expectSuccess(a);
     expectSuccess(b);
     expect(a.outputs.namespace).toBe(`bookinfo-pr-${idA}`);
     expect(b.outputs.namespace).toBe(`bookinfo-pr-${idB}`);
-    for (const [r, id] of [[a, idA], [b, idB]] as const) {
+    for (const [r, id] of [
+      [a, idA],
+      [b, idB]
+    ] as const) {
       const res = await get(r.outputs['productpage-url'] ?? '', `pr-${id}.preview.example.com`);
       expect(res.status).toBe(200);
     }
@@ -128,7 +160,16 @@ describe('preview environments', () => {
     // Age preview A (and the foreign namespace, which must still be spared: it lacks the ownership label).
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
     for (const name of [`bookinfo-pr-${idA}`, foreignNs]) {
-      await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations: { 'ask-istio.dev/created-at': twoHoursAgo } } }], { force: true });
+      await kube.apply(
+        [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name, annotations: { 'ask-istio.dev/created-at': twoHoursAgo } }
+          }
+        ],
+        { force: true }
+      );
     }
     const r = await action({ mode: 'prune', 'prune-older-than': '1h' });
     expectSuccess(r);

@@ -34,7 +34,15 @@ function readmeClusterRole(): KubeObject {
   throw new Error('README.md has no ```yaml block with ClusterRole ask-istio-action-previews');
 }
 
-async function serviceAccount(name: string, bindings: Array<{ kind: 'ClusterRoleBinding' | 'RoleBinding'; role: string; roleKind: 'ClusterRole' | 'Role'; namespace?: string }>): Promise<string> {
+async function serviceAccount(
+  name: string,
+  bindings: Array<{
+    kind: 'ClusterRoleBinding' | 'RoleBinding';
+    role: string;
+    roleKind: 'ClusterRole' | 'Role';
+    namespace?: string;
+  }>
+): Promise<string> {
   const path = await kubeconfigForServiceAccount(state.kubeconfigPath, name, SA_NS);
   for (const [i, b] of bindings.entries()) {
     const bindingName = `${name}-${i}-${SA_NS}`.slice(0, 63);
@@ -66,12 +74,18 @@ function action(kubeconfigPath: string, inputs: Record<string, string>): Promise
   });
 }
 
-const errorsOf = (r: RunActionResult): string[] => r.commands.filter((c) => c.command === 'error').map((c) => c.message);
+const errorsOf = (r: RunActionResult): string[] =>
+  r.commands.filter((c) => c.command === 'error').map((c) => c.message);
 
 beforeAll(async () => {
   kube = await Kube.connect({ kubeconfigPath: state.kubeconfigPath, fieldManager: 'rbac-e2e' });
   // This file needs a running Istio 1.13.3 (install-istio: never); make sure one is there.
-  const istiod = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
+  const istiod = await kube.get({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'istio-system',
+    name: 'istiod'
+  });
   if (!istiod) {
     // gateway: false — a Bookinfo Gateway/VirtualService for host "*" left in `default` would capture the
     // shared ingress gateway's traffic for every later test.
@@ -82,13 +96,15 @@ beforeAll(async () => {
       routing: 'none',
       'smoke-test': 'false'
     });
-    if (admin.code !== 0) throw new Error(`installing Istio for the RBAC tests failed:\n${errorsOf(admin).join('\n')}`);
+    if (admin.code !== 0)
+      throw new Error(`installing Istio for the RBAC tests failed:\n${errorsOf(admin).join('\n')}`);
   }
 });
 
 afterAll(async () => {
   for (const o of created) await kube.delete(o).catch(() => false);
-  for (const name of [NS_OK, NS_DENIED, SA_NS]) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => false);
+  for (const name of [NS_OK, NS_DENIED, SA_NS])
+    await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => false);
   await kube.close();
 });
 
@@ -99,7 +115,9 @@ describe('least-privilege identities', () => {
     const roleName = `ask-istio-readme-${SA_NS}`.slice(0, 63);
     await kube.apply([{ ...role, metadata: { name: roleName } }]);
     created.push({ apiVersion: RBAC, kind: 'ClusterRole', name: roleName });
-    const kubeconfig = await serviceAccount('deployer', [{ kind: 'ClusterRoleBinding', role: roleName, roleKind: 'ClusterRole' }]);
+    const kubeconfig = await serviceAccount('deployer', [
+      { kind: 'ClusterRoleBinding', role: roleName, roleKind: 'ClusterRole' }
+    ]);
 
     // A host of its own, so Bookinfo namespaces of other tests on the shared ingress gateway cannot answer.
     const r = await action(kubeconfig, {
@@ -109,11 +127,17 @@ describe('least-privilege identities', () => {
       'verify-routing': 'true',
       'verify-requests': '20'
     });
-    if (r.code !== 0) throw new Error(`deploy with the README ClusterRole failed:\n${errorsOf(r).join('\n')}`);
+    if (r.code !== 0)
+      throw new Error(`deploy with the README ClusterRole failed:\n${errorsOf(r).join('\n')}`);
     expect(r.outputs.namespace).toBe(NS_OK);
     expect(r.outputs['productpage-url']).toMatch(/^http:\/\//);
     // The objects really exist and were made by the ServiceAccount (it is the field manager's user).
-    const reviews = await kube.get({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', namespace: NS_OK, name: 'reviews' });
+    const reviews = await kube.get({
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'VirtualService',
+      namespace: NS_OK,
+      name: 'reviews'
+    });
     expect(reviews).toBeDefined();
   });
 
@@ -121,11 +145,18 @@ describe('least-privilege identities', () => {
     // Everything the README grants, but only inside the target namespace (plus reading namespaces).
     const nsRole = `ask-istio-ns-only-${SA_NS}`.slice(0, 63);
     await kube.apply([
-      { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: nsRole }, rules: (readmeClusterRole() as { rules?: unknown }).rules }
+      {
+        apiVersion: RBAC,
+        kind: 'ClusterRole',
+        metadata: { name: nsRole },
+        rules: (readmeClusterRole() as { rules?: unknown }).rules
+      }
     ]);
     created.push({ apiVersion: RBAC, kind: 'ClusterRole', name: nsRole });
     await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS_DENIED } }]);
-    const kubeconfig = await serviceAccount('ns-only', [{ kind: 'RoleBinding', role: nsRole, roleKind: 'ClusterRole', namespace: NS_DENIED }]);
+    const kubeconfig = await serviceAccount('ns-only', [
+      { kind: 'RoleBinding', role: nsRole, roleKind: 'ClusterRole', namespace: NS_DENIED }
+    ]);
 
     const r = await action(kubeconfig, { namespace: NS_DENIED, routing: 'reviews-v3' });
     expect(r.code).not.toBe(0);
@@ -133,8 +164,14 @@ describe('least-privilege identities', () => {
     expect(errors).toHaveLength(1);
     const message = errors[0] ?? '';
     const user = `system:serviceaccount:${SA_NS}:ns-only`;
-    expect(message).toMatch(new RegExp(`^forbidden: cannot (get|list|watch) \\S+ (in namespace istio-system|at cluster scope) \\(user ${user}\\)`));
-    expect(message).toMatch(/Grant the identity this permission: (Role in namespace istio-system|ClusterRole) rule: \{ apiGroups: \[.*\], resources: \[".+"\], verbs: \[".+"\] \}/);
+    expect(message).toMatch(
+      new RegExp(
+        `^forbidden: cannot (get|list|watch) \\S+ (in namespace istio-system|at cluster scope) \\(user ${user}\\)`
+      )
+    );
+    expect(message).toMatch(
+      /Grant the identity this permission: (Role in namespace istio-system|ClusterRole) rule: \{ apiGroups: \[.*\], resources: \[".+"\], verbs: \[".+"\] \}/
+    );
     expect(message).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
@@ -150,8 +187,14 @@ describe('least-privilege identities', () => {
         apiVersion: RBAC,
         kind: 'RoleBinding',
         metadata: { name: 'istio-init-psp', namespace: target },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ack:podsecuritypolicy:privileged' },
-        subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${target}` }]
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'ack:podsecuritypolicy:privileged'
+        },
+        subjects: [
+          { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${target}` }
+        ]
       }
     ]);
     // Cluster-wide reads (namespaces, nodes, istio-system), writes only in istio-system.
@@ -175,7 +218,9 @@ describe('least-privilege identities', () => {
     const errors = errorsOf(r);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      new RegExp(`^forbidden: cannot (create|patch|update) \\S+ in namespace ${target} \\(user system:serviceaccount:${SA_NS}:system-only\\)`)
+      new RegExp(
+        `^forbidden: cannot (create|patch|update) \\S+ in namespace ${target} \\(user system:serviceaccount:${SA_NS}:system-only\\)`
+      )
     );
     expect(errors[0]).toContain(`Role in namespace ${target} rule: { apiGroups:`);
   });

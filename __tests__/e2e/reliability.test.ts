@@ -60,7 +60,9 @@ function expectSuccess(r: RunActionResult, what: string): void {
       .filter((l) => !l.startsWith('::add-mask::'))
       .slice(-30)
       .join('\n');
-    throw new Error(`${what}: the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${tail}`);
+    throw new Error(
+      `${what}: the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${tail}`
+    );
   }
 }
 
@@ -71,7 +73,10 @@ function expectSuccess(r: RunActionResult, what: string): void {
 async function endState(ns: string): Promise<unknown> {
   const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v).split(ns).join('<ns>')) as unknown;
   const deployments = (await kube.list('apps/v1', 'Deployment', { namespace: ns })).map((d) => {
-    const spec = d.spec as { replicas?: number; template: { spec: { containers: Array<{ name: string; image: string }> } } };
+    const spec = d.spec as {
+      replicas?: number;
+      template: { spec: { containers: Array<{ name: string; image: string }> } };
+    };
     const status = d.status as { readyReplicas?: number } | undefined;
     return {
       name: d.metadata.name,
@@ -82,13 +87,17 @@ async function endState(ns: string): Promise<unknown> {
   });
   const services = (await kube.list('v1', 'Service', { namespace: ns })).map((s) => ({
     name: s.metadata.name,
-    ports: (s.spec as { ports?: Array<{ port: number; name?: string }> }).ports?.map((p) => `${p.name ?? ''}:${p.port}`)
+    ports: (s.spec as { ports?: Array<{ port: number; name?: string }> }).ports?.map(
+      (p) => `${p.name ?? ''}:${p.port}`
+    )
   }));
   const routing: Record<string, unknown> = {};
   for (const kind of ['Gateway', 'VirtualService', 'DestinationRule']) {
-    for (const o of await kube.list(NET, kind, { namespace: ns })) routing[`${kind}/${o.metadata.name}`] = strip(o.spec);
+    for (const o of await kube.list(NET, kind, { namespace: ns }))
+      routing[`${kind}/${o.metadata.name}`] = strip(o.spec);
   }
-  const sortByName = <T extends { name: string }>(a: T[]): T[] => a.sort((x, y) => x.name.localeCompare(y.name));
+  const sortByName = <T extends { name: string }>(a: T[]): T[] =>
+    a.sort((x, y) => x.name.localeCompare(y.name));
   return { deployments: sortByName(deployments), services: sortByName(services), routing };
 }
 
@@ -100,11 +109,26 @@ let reference: unknown;
 
 beforeAll(async () => {
   kube = await Kube.connect({ kubeconfigPath: state.kubeconfigPath, fieldManager: 'reliability-e2e' });
-  clean = await startFaultProxy({ upstreamKubeconfigPath: state.kubeconfigPath, dir: mkdtempSync(join(tmpdir(), 'fault-proxy-')) });
+  clean = await startFaultProxy({
+    upstreamKubeconfigPath: state.kubeconfigPath,
+    dir: mkdtempSync(join(tmpdir(), 'fault-proxy-'))
+  });
   // The concurrent deploys below must not both try to install Istio (other e2e files may have removed it).
-  if (!(await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' }))) {
+  if (
+    !(await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'istio-system',
+      name: 'istiod'
+    }))
+  ) {
     // gateway: false, or a Gateway/VirtualService for "*" would be left in `default`.
-    const r = await action(clean, { bookinfo: 'false', gateway: 'false', routing: 'none', 'smoke-test': 'false' });
+    const r = await action(clean, {
+      bookinfo: 'false',
+      gateway: 'false',
+      routing: 'none',
+      'smoke-test': 'false'
+    });
     expectSuccess(r, 'installing Istio 1.13.3 for the reliability tests');
   }
   faulty = await startFaultProxy({
@@ -201,10 +225,16 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
     faulty.resetStats();
     const r = await action(faulty, { namespace: NS_A, 'wait-timeout': '1m' });
     const message = errors(r);
-    figures.push(`100 % faults: failed in ${seconds(r.main.durationMs)} after ${faulty.stats.requests} requests: ${message.split('\n')[0]}`);
+    figures.push(
+      `100 % faults: failed in ${seconds(r.main.durationMs)} after ${faulty.stats.requests} requests: ${message.split('\n')[0]}`
+    );
     expect(r.code).not.toBe(0);
     expect(r.main.durationMs).toBeLessThan(60_000);
-    expect(message).toMatch(new RegExp(`the API server at ${faulty.url.replace(/[.:/]/g, '\\$&')} is (unreachable or overloaded|overloaded or failing)`));
+    expect(message).toMatch(
+      new RegExp(
+        `the API server at ${faulty.url.replace(/[.:/]/g, '\\$&')} is (unreachable or overloaded|overloaded or failing)`
+      )
+    );
     expect(message).toMatch(/while trying to \w+ /);
     // A user-facing message: no JavaScript stack frames in the error or anywhere in the output.
     expect(`${message}\n${r.stdout}\n${r.stderr}`).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
@@ -226,7 +256,9 @@ describe('release mirror timing out', () => {
     const control = (path: string, body: unknown): Promise<Response> =>
       fetch(`${state.releaseBaseUrl}/_control/${path}`, { method: 'POST', body: JSON.stringify(body) });
     // Longer than the idle timeout, for exactly the two attempts; the .sha256 next to it is not delayed.
-    expect((await control('faults', { path: archive, kind: 'slow', delayMs: 4000, count: 2 })).status).toBe(200);
+    expect((await control('faults', { path: archive, kind: 'slow', delayMs: 4000, count: 2 })).status).toBe(
+      200
+    );
     const warnings: string[] = [];
     const started = Date.now();
     try {
@@ -244,8 +276,14 @@ describe('release mirror timing out', () => {
       const elapsed = Date.now() - started;
       figures.push(`mirror timeout: gave up after ${seconds(elapsed)}: ${err?.message ?? 'no error'}`);
       expect(err).toBeDefined();
-      const url = new RegExp(`${state.downloadUrl.replace(/[.:/]/g, '\\$&')}/1\\.13\\.3/istioctl-1\\.13\\.3-\\S+\\.tar\\.gz`);
-      expect(err?.message).toMatch(new RegExp(`^Downloading ${url.source} failed: no data from ${url.source} for 1s \\(after 2 attempts\\)`));
+      const url = new RegExp(
+        `${state.downloadUrl.replace(/[.:/]/g, '\\$&')}/1\\.13\\.3/istioctl-1\\.13\\.3-\\S+\\.tar\\.gz`
+      );
+      expect(err?.message).toMatch(
+        new RegExp(
+          `^Downloading ${url.source} failed: no data from ${url.source} for 1s \\(after 2 attempts\\)`
+        )
+      );
       expect(err?.hint).toMatch(/istio-download-url.*mirror/);
       // One retry was announced, and it gave up on the stall rather than waiting the server's 4 s out twice.
       expect(warnings).toHaveLength(1);

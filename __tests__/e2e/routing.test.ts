@@ -51,11 +51,21 @@ function deploy(inputs: Record<string, string>): Promise<RunActionResult> {
 
 /** The action's own explanation when a step failed: every ::error line. */
 function errors(r: RunActionResult): string {
-  return r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n');
+  return r.commands
+    .filter((c) => c.command === 'error')
+    .map((c) => c.message)
+    .join('\n');
 }
 
 function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0) throw new Error(`the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).slice(-40).join('\n')}`);
+  if (r.code !== 0)
+    throw new Error(
+      `the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .slice(-40)
+        .join('\n')}`
+    );
 }
 
 function verification(r: RunActionResult): VerificationJson {
@@ -95,7 +105,12 @@ beforeAll(async () => {
   });
   if (!crd) {
     expectSuccess(
-      await deploy({ namespace: newNamespace('routing-istio'), bookinfo: 'false', gateway: 'false', 'verify-routing': 'false' })
+      await deploy({
+        namespace: newNamespace('routing-istio'),
+        bookinfo: 'false',
+        gateway: 'false',
+        'verify-routing': 'false'
+      })
     );
   }
 });
@@ -117,7 +132,10 @@ describe('routing ladder in one namespace', () => {
         apiVersion: NET,
         kind: 'VirtualService',
         metadata: { name: 'hijack-reviews', namespace: rogueNs },
-        spec: { hosts: [reviewsHost], http: [{ route: [{ destination: { host: reviewsHost, subset: 'v3' } }] }] }
+        spec: {
+          hosts: [reviewsHost],
+          http: [{ route: [{ destination: { host: reviewsHost, subset: 'v3' } }] }]
+        }
       }
     ]);
 
@@ -131,7 +149,12 @@ describe('routing ladder in one namespace', () => {
     // Everything before verification worked: this is verification failing, not the deployment.
     expect(r.stdout).toContain('Smoke test: ok');
 
-    await kube.delete({ apiVersion: NET, kind: 'VirtualService', namespace: rogueNs, name: 'hijack-reviews' });
+    await kube.delete({
+      apiVersion: NET,
+      kind: 'VirtualService',
+      namespace: rogueNs,
+      name: 'hijack-reviews'
+    });
   });
 
   it('reviews-test-v2: anonymous sees v1, jason sees v2', async () => {
@@ -263,7 +286,11 @@ describe('routing ladder in one namespace', () => {
 
 describe('every variant of the table, in sequence on one namespace', () => {
   // Starts with reviews-test-v2 → all-v1, the switch the issue names: the jason rule must not survive.
-  const order = ['reviews-test-v2', 'all-v1', ...variantNames().filter((n) => n !== 'reviews-test-v2' && n !== 'all-v1')];
+  const order = [
+    'reviews-test-v2',
+    'all-v1',
+    ...variantNames().filter((n) => n !== 'reviews-test-v2' && n !== 'all-v1')
+  ];
   it.each(order)('%s: applied, nothing stale, verification passes', async (name) => {
     const r = await deploy({ routing: name, 'verify-requests': '24' });
     expectSuccess(r);
@@ -281,8 +308,13 @@ describe('every variant of the table, in sequence on one namespace', () => {
     }
     // No rule for a user the variant does not name survives from an earlier variant.
     for (const [vsName, vs] of objs.byName) {
-      if (users.length === 0) expect({ vsName, jason: JSON.stringify(vs.spec).includes('jason') }).toEqual({ vsName, jason: false });
+      if (users.length === 0)
+        expect({ vsName, jason: JSON.stringify(vs.spec).includes('jason') }).toEqual({
+          vsName,
+          jason: false
+        });
     }
-    if (name === 'all-v1') expect(objs.vs).toEqual(['bookinfo', 'details', 'productpage', 'ratings', 'reviews']);
+    if (name === 'all-v1')
+      expect(objs.vs).toEqual(['bookinfo', 'details', 'productpage', 'ratings', 'reviews']);
   });
 });

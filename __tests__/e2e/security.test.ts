@@ -81,7 +81,10 @@ beforeAll(async () => {
   // A client key next to a token would make the TLS client present a certificate it cannot match, so the
   // key lives in a second, unused user entry (with its own context): still part of the input, still secret.
   doc.users.push({ name: 'break-glass', user: { 'client-key-data': KEY_B64 } });
-  doc.contexts.push({ name: 'break-glass', context: { cluster: context.context.cluster, user: 'break-glass' } });
+  doc.contexts.push({
+    name: 'break-glass',
+    context: { cluster: context.context.cluster, user: 'break-glass' }
+  });
   kubeconfigYaml = dump({ ...doc, 'current-context': context.name }, { lineWidth: -1 });
 
   fakes = await startAliyunFakes({
@@ -126,7 +129,13 @@ function filesUnder(dir: string): string[] {
  */
 function readable(r: RunActionResult): Array<[string, string]> {
   const out: Array<[string, string]> = [
-    ['stdout', r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')],
+    [
+      'stdout',
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+    ],
     ['stderr', r.stderr]
   ];
   const runDir = dirname(r.runnerTemp);
@@ -219,7 +228,9 @@ describe('secrets never leak', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // The file holds the credential (it is the one the action used) — which is why it must not outlive the job.
     expect(readFileSync(path, 'utf8')).toContain(token);
-    expect(masked(r)).toEqual(expect.arrayContaining([token, b64(token), KEY_B64, ...KEY_LINES, GITHUB_TOKEN]));
+    expect(masked(r)).toEqual(
+      expect.arrayContaining([token, b64(token), KEY_B64, ...KEY_LINES, GITHUB_TOKEN])
+    );
     expectNoLeak(readable(r));
 
     // Negative control: the scanner does find the token and the key in the kubeconfig file, so a clean
@@ -283,7 +294,10 @@ describe('secrets never leak', () => {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
       );
     await setRules(
-      JSON.stringify([{ namespace: NEVER_READY_NS, app: 'ratings', behaviour: { fault: 'never-ready' } }, ...rules])
+      JSON.stringify([
+        { namespace: NEVER_READY_NS, app: 'ratings', behaviour: { fault: 'never-ready' } },
+        ...rules
+      ])
     );
     try {
       const r = await run({

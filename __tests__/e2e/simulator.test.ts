@@ -222,7 +222,11 @@ afterAll(async () => {
   for (const obj of created.reverse()) {
     // The istio-system namespace and Istio's CRDs are shared infrastructure: later files install Istio
     // into them, and a namespace still terminating (or a CRD being deleted) would break those installs.
-    if (obj.kind === 'CustomResourceDefinition' || (obj.kind === 'Namespace' && obj.metadata?.name === 'istio-system')) continue;
+    if (
+      obj.kind === 'CustomResourceDefinition' ||
+      (obj.kind === 'Namespace' && obj.metadata?.name === 'istio-system')
+    )
+      continue;
     try {
       await objects.delete(obj as never);
     } catch {

@@ -62,8 +62,13 @@ export async function ensureNamespace(
   return live !== undefined;
 }
 
-export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Promise<void> {
-  const { kube, config, ownership, readSample, report, timeoutMs } = args;
+/**
+ * Applies the namespace and Bookinfo's manifests; returns the Deployments to wait for (none in a dry
+ * run). The wait is separate (awaitBookinfo) so the gateway, routing and `istioctl analyze` can be
+ * applied and started while the pods start — none of them needs a running pod.
+ */
+export async function deployBookinfo(args: StepArgs): Promise<string[]> {
+  const { kube, config, ownership, readSample, report } = args;
   const dryRun = config.lifecycle.dryRun;
   report.namespace = config.namespace;
   const existed = await ensureNamespace(kube, config, ownership, report);
@@ -75,12 +80,22 @@ export async function deployBookinfo(args: StepArgs & { timeoutMs: number }): Pr
   if (dryRun && !existed) {
     // The namespace does not exist, so the API server cannot dry-run objects inside it.
     report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
-    return;
+    return [];
   }
   await applyLogged(kube, objects, report, dryRun);
-  if (dryRun) return;
+  return dryRun ? [] : deploymentNames(objects);
+}
 
-  const names = deploymentNames(objects);
+/** Waits until every Bookinfo pod is ready with its sidecar and productpage answers (the seed's check). */
+export async function awaitBookinfo(args: {
+  kube: Kube;
+  config: Config;
+  names: string[];
+  timeoutMs: number;
+  report: RunReport;
+}): Promise<void> {
+  const { kube, config, names, timeoutMs, report } = args;
+  if (names.length === 0) return;
   const ambient = config.istio.dataplaneMode === 'ambient';
   // Pods first: an unavailable Deployment does not say why, its pods do. Waiting on them gives up at once
   // on a failure that will not fix itself (ImagePullBackOff, repeated CrashLoopBackOff) instead of at the

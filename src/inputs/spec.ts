@@ -298,7 +298,8 @@ export const INPUTS: readonly InputSpec[] = [
     kind: 'bool',
     default: 'true',
     example: 'true',
-    description: 'Expose productpage through the Istio ingress gateway (Gateway + VirtualService).'
+    description:
+      'Expose productpage through the Istio ingress gateway (Bookinfo Gateway + VirtualService, applied with bookinfo); the gateway address outputs are set either way.'
   },
   {
     name: 'gateway-hosts',

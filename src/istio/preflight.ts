@@ -199,7 +199,8 @@ export async function probeCapabilities(
       // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
       // deploying identity's missing permission, reported as such by the kube layer.
       // The probe is a server-side apply, so the refused verb is `patch` (or `create` from other clients).
-      if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why)) throw err;
+      if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why))
+        throw err;
       if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
         dryRun = false;
         checks.push(`dry-run pod refused: ${why}`);

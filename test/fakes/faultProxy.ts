@@ -65,7 +65,8 @@ const KINDS: FaultKind[] = ['429', '500', '503', 'reset', 'slow'];
 function openssl(dir: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { cwd: dir }, (err, _stdout, stderr) => {
-      if (err) reject(new Error(`openssl ${args[0]} failed: ${stderr.trim() || err.message}`, { cause: err }));
+      if (err)
+        reject(new Error(`openssl ${args[0]} failed: ${stderr.trim() || err.message}`, { cause: err }));
       else resolve();
     });
   });
@@ -85,8 +86,22 @@ export function pickFault(config: FaultConfig, random = Math.random): FaultKind 
   return KINDS[KINDS.length - 1];
 }
 
-function status(res: ServerResponse, code: number, reason: string, message: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+function status(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  headers: Record<string, string> = {}
+): void {
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code
+  });
   res.writeHead(code, { 'content-type': 'application/json', ...headers });
   res.end(body);
 }
@@ -105,7 +120,9 @@ export async function startFaultProxy(opts: {
   const user = upstream.users?.[0]?.user;
   const b64 = (v: unknown): Buffer => Buffer.from(typeof v === 'string' ? v : '', 'base64');
   if (typeof cluster?.server !== 'string' || typeof user?.['client-certificate-data'] !== 'string')
-    throw new Error(`${opts.upstreamKubeconfigPath}: need a kubeconfig with a server and client-certificate-data`);
+    throw new Error(
+      `${opts.upstreamKubeconfigPath}: need a kubeconfig with a server and client-certificate-data`
+    );
   const target = new URL(cluster.server);
   const upstreamTls = {
     ca: b64(cluster['certificate-authority-data']),
@@ -117,17 +134,38 @@ export async function startFaultProxy(opts: {
   const certPath = join(opts.dir, 'fault-proxy.crt');
   const keyPath = join(opts.dir, 'fault-proxy.key');
   await openssl(opts.dir, [
-    'req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=ask-istio-fault-proxy',
-    '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,digitalSignature,keyCertSign'
+    'req',
+    '-x509',
+    '-nodes',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=ask-istio-fault-proxy',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyCertSign'
   ]);
   const certPem = readFileSync(certPath);
 
   let faults: FaultConfig = opts.faults ?? { rate: 0 };
   let outageUntil = 0;
-  const stats: FaultStats = { requests: 0, faulted: 0, byKind: { '429': 0, '500': 0, '503': 0, reset: 0, slow: 0 }, outageResets: 0 };
+  const stats: FaultStats = {
+    requests: 0,
+    faulted: 0,
+    byKind: { '429': 0, '500': 0, '503': 0, reset: 0, slow: 0 },
+    outageResets: 0
+  };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   // Own pool for the upstream side, so stop() can close its keep-alive sockets (the global agent's would

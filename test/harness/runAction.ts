@@ -288,7 +288,14 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   const timeoutMs = options.timeoutMs ?? 600_000;
   const echo = options.echo ?? process.env.ASK_ISTIO_ECHO_ACTION === '1';
   const mainFiles = files('main');
-  const main = await runStep(mainScript, { ...env, ...mainFiles }, workspace, timeoutMs, echo, options.onMainStart);
+  const main = await runStep(
+    mainScript,
+    { ...env, ...mainFiles },
+    workspace,
+    timeoutMs,
+    echo,
+    options.onMainStart
+  );
   const outputs = parseFileCommands(readFileSync(mainFiles.GITHUB_OUTPUT ?? '', 'utf8'));
   const state = parseFileCommands(readFileSync(mainFiles.GITHUB_STATE ?? '', 'utf8'));
   let summary = readFileSync(mainFiles.GITHUB_STEP_SUMMARY ?? '', 'utf8');

@@ -179,12 +179,10 @@ describe('installIstioctl', () => {
 
   it('refuses a download whose sha256 differs, showing both digests and the URL, and caches nothing', async () => {
     const wrong = 'ab'.repeat(32);
-    server
-      .serveRelease(V, release)
-      .on(`/download/${V}/${release.istioctl.name}.sha256`, {
-        status: 200,
-        body: `${wrong} ${release.istioctl.name}\n`
-      });
+    server.serveRelease(V, release).on(`/download/${V}/${release.istioctl.name}.sha256`, {
+      status: 200,
+      body: `${wrong} ${release.istioctl.name}\n`
+    });
     const err = await failure(installIstioctl(opts()));
     expect(err.message).toBe(`The sha256 of ${release.istioctl.name} does not match its published checksum.`);
     const text = err.describe();
@@ -297,12 +295,10 @@ describe('installSamples', () => {
   });
 
   it('verifies the full archive too', async () => {
-    server
-      .serveRelease(V, release)
-      .on(`/download/${V}/${release.full.name}.sha256`, {
-        status: 200,
-        body: sha256File(release.istioctl).replace(release.istioctl.name, release.full.name)
-      });
+    server.serveRelease(V, release).on(`/download/${V}/${release.full.name}.sha256`, {
+      status: 200,
+      body: sha256File(release.istioctl).replace(release.istioctl.name, release.full.name)
+    });
     const err = await failure(
       installSamples({
         version: V,

@@ -43,13 +43,17 @@ describe('tar archives', () => {
     const bad = tarGz('dotdot.tar.gz', ['-P', '--transform', 's,^istioctl$,../../bin/istioctl,', 'istioctl']);
     expect(tarEntries(bad).map((e) => e.name)).toEqual(['../../bin/istioctl']);
     const err = refusal(bad);
-    expect(err.message).toBe('Refusing to unpack istioctl-1.13.3-linux-amd64.tar.gz: it would write outside its directory.');
+    expect(err.message).toBe(
+      'Refusing to unpack istioctl-1.13.3-linux-amd64.tar.gz: it would write outside its directory.'
+    );
     expect(err.details).toEqual(['entry "../../bin/istioctl" has an absolute path or a ".." segment']);
   });
 
   it('refuses an absolute path', () => {
     const bad = tarGz('abs.tar.gz', ['-P', join(dir, 'istioctl')]);
-    expect(refusal(bad).details[0]).toBe(`entry "${join(dir, 'istioctl')}" has an absolute path or a ".." segment`);
+    expect(refusal(bad).details[0]).toBe(
+      `entry "${join(dir, 'istioctl')}" has an absolute path or a ".." segment`
+    );
   });
 
   it('refuses a symlink that points out of the archive', () => {
@@ -79,7 +83,9 @@ describe('zip archives', () => {
   });
 
   it('a file that is not a zip fails clearly instead of being unpacked', () => {
-    expect(refusal(Buffer.from('not a zip'), 'zip').message).toMatch(/^Could not read the entries of .*no central directory/);
+    expect(refusal(Buffer.from('not a zip'), 'zip').message).toMatch(
+      /^Could not read the entries of .*no central directory/
+    );
   });
 });
 
