@@ -13,7 +13,10 @@ import type { Config } from './inputs/config.js';
 function cancellation(): AbortSignal {
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
+    // `on`, not `once`: the runner follows SIGINT with SIGTERM, and a repeated signal must not kill the
+    // process before outputs, summary and cleanup are written. The timer below bounds the wait.
+    process.on(sig, () => {
+      if (controller.signal.aborted) return;
       core.warning(`Received ${sig}: cancelling the run.`);
       controller.abort(
         new ActionError(

@@ -136,13 +136,15 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
     }
     await gatewayAndVerify(config, report, kube, cluster.serverless, remaining, signal);
   } finally {
-    if (analysis) {
+    if (analysis && !signal?.aborted) {
       const done = analysis;
       await report.steps.run('istioctl analyze', async () =>
         reportAnalysis(await settle(done), config, report)
       );
     }
   }
+  // A cancelled run never ends green, whichever step noticed the cancellation first.
+  if (signal?.aborted) throw signal.reason;
 
   // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
   core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);

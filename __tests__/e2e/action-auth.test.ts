@@ -75,6 +75,7 @@ function common(): Record<string, string> {
     'istio-version': '1.13.3',
     'istio-download-url': state.downloadUrl,
     namespace: NS,
+    'gateway-hosts': `${NS}.bookinfo.test`,
     routing: 'all-v1',
     'verify-routing': 'false',
     'wait-timeout': '3m'

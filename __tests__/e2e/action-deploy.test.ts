@@ -42,6 +42,8 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'istio-version': '1.13.3',
     'istio-download-url': state.downloadUrl,
     namespace: NS,
+    // Its own host: other files' namespaces share the one ingress gateway (a `*` host would be ambiguous).
+    'gateway-hosts': `${NS}.bookinfo.test`,
     routing: 'reviews-v2-v3',
     'verify-routing': 'true',
     'verify-requests': '10',
@@ -295,6 +297,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     expect(o['ingress-port']).toBe('80');
     expect(o['secure-ingress-port']).toBe('443');
     expect(o['productpage-url']).toBe(`http://${lbIp}/productpage`);
+    expect(o['gateway-host-header']).toBe(`${NS}.bookinfo.test`);
     expect(o['istio-version']).toBe('1.13.3');
     expect(o['namespace']).toBe(NS);
     expect(o['routing']).toBe('reviews-v2-v3');

@@ -81,6 +81,7 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
     const saved = await prependRules([{ namespace: NS, behaviour: { startDelayMs: START_DELAY_MS } }]);
     let signalledAt = 0;
     let exitedAt = 0;
+    let scheduled = false; // one signal: later output chunks must not schedule another
     try {
       cancelled = await deploy((child) => {
         let out = '';
@@ -88,7 +89,8 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
         child.stdout?.on('data', (c: Buffer | string) => {
           out += String(c);
           // The last Bookinfo object is applied: from here on the run waits for pods that do not start.
-          if (!signalledAt && out.includes(`Deployment ${NS}/productpage-v1 `)) {
+          if (!scheduled && out.includes(`Deployment ${NS}/productpage-v1 `)) {
+            scheduled = true;
             setTimeout(() => {
               signalledAt = Date.now();
               child.kill('SIGTERM');
@@ -122,7 +124,7 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
     // The summary was written: what happened, and how far the run got.
     expect(r.summary).toContain(`| Namespace | ${NS} |`);
     expect(r.summary).toContain('**Failed:** The run was cancelled (SIGTERM)');
-    expect(r.summary).toMatch(/\| Deploy Bookinfo \| failed \|/);
+    expect(r.summary).toMatch(/\| Wait for Bookinfo \| failed \|/);
     // The post step ran and removed the kubeconfig the main step wrote.
     const kubeconfigPath = r.state[STATE_KUBECONFIG_PATH];
     expect(kubeconfigPath).toBeTruthy();

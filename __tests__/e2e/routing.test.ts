@@ -40,6 +40,8 @@ function deploy(inputs: Record<string, string>): Promise<RunActionResult> {
       'istio-version': '1.13.3',
       'istio-download-url': state.downloadUrl,
       namespace: ns,
+      // Its own host: other files' namespaces share the one ingress gateway.
+      'gateway-hosts': `${ns}.bookinfo.test`,
       'verify-routing': 'true',
       'wait-timeout': '4m',
       ...inputs

@@ -174,6 +174,7 @@ function base(extra: Record<string, string>): Record<string, string> {
     'istio-download-url': state.downloadUrl,
     'github-token': GITHUB_TOKEN,
     namespace: NS,
+    'gateway-hosts': `${NS}.bookinfo.test`,
     routing: 'all-v1',
     'wait-timeout': '4m',
     ...extra

@@ -337,8 +337,11 @@ describe('simulator', () => {
       }) as KubernetesObject;
     const cmName = 'sim-behaviour';
     let existing: Record<string, string> | undefined;
+    // Another file may have left the ConfigMap with no data at all: it exists all the same.
+    let exists = false;
     try {
       existing = (await core.readNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE })).data;
+      exists = true;
     } catch {
       existing = undefined;
     }
@@ -350,7 +353,7 @@ describe('simulator', () => {
       metadata: { name: cmName, namespace: SIM_NAMESPACE },
       data: { ...existing, 'lb.json': JSON.stringify(lb) }
     };
-    if (existing) await core.replaceNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE, body });
+    if (exists) await core.replaceNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE, body });
     else await core.createNamespacedConfigMap({ namespace: SIM_NAMESPACE, body });
     await new Promise((r) => setTimeout(r, 300)); // the simulator sees the ConfigMap through its watch
     await create(lbSvc('lb-ip'));
@@ -367,7 +370,7 @@ describe('simulator', () => {
       (await core.readNamespacedService({ name: 'lb-never', namespace: NS })).status?.loadBalancer?.ingress ??
         []
     ).toEqual([]);
-    if (existing)
+    if (exists)
       await core.replaceNamespacedConfigMap({
         name: cmName,
         namespace: SIM_NAMESPACE,
