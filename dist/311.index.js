@@ -5556,6 +5556,8 @@ async function verifyRouting(url, expect, opts) {
 
 
 const SMOKE_BUDGET_MS = 180_000;
+/** How long routes may take to reach the gateways' Envoys after they are applied. */
+const PROPAGATION_GRACE_MS = 5_000;
 async function verify(args) {
     const { config, report, signal } = args;
     const gateway = report.gateway;
@@ -5590,12 +5592,17 @@ async function verify(args) {
         core/* info */.pq('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
         return;
     }
-    const result = await verifyRouting(url, expectation, {
-        requests: config.verify.requests,
-        hostHeader,
-        concurrency: 4,
-        signal
-    });
+    const options = { requests: config.verify.requests, hostHeader, concurrency: 4, signal };
+    let result = await verifyRouting(url, expectation, options);
+    if (!result.pass) {
+        // Envoy picks up new routes a second or two after they are applied (istiod pushes them): a split seen
+        // right after a switch can still be the previous one. One more sample after a pause settles that;
+        // a real mismatch fails again.
+        core/* info */.pq(`The observed split does not match yet; sampling again in ${PROPAGATION_GRACE_MS / 1000} s (route propagation).`);
+        await new Promise((r) => setTimeout(r, PROPAGATION_GRACE_MS));
+        signal?.throwIfAborted();
+        result = await verifyRouting(url, expectation, options);
+    }
     report.verification = result;
     for (const id of result.identities) {
         core/* info */.pq(`${id.identity}: expected ${describeDistribution(id.expected)}; observed ${JSON.stringify(id.observed)}; p = ${id.pValue.toPrecision(3)}; ${id.pass ? 'pass' : `FAIL — ${id.reason ?? ''}`}`);

@@ -5,49 +5,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { STATE_KUBECONFIG_PATH } from '../../src/auth/state.js';
+import { prependRules, setRules } from '../../test/harness/behaviour.js';
 import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
-import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
+import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
-const kc = new KubeConfig();
-kc.loadFromFile(state.kubeconfigPath);
-const core = kc.makeApiClient(CoreV1Api);
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const NS = newNamespace('cancel');
 const START_DELAY_MS = 20_000;
-
-/** Prepends rules to the simulator's rules.json; returns the previous value for restoring. */
-async function prependRules(rules: unknown[]): Promise<string | undefined> {
-  const cm = await core
-    .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
-    .catch((err: unknown) => {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    });
-  if (!cm) {
-    await core.createNamespacedConfigMap({
-      namespace: SIMULATOR_NAMESPACE,
-      body: { metadata: { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }, data: {} }
-    });
-  }
-  const previous = cm?.data?.['rules.json'];
-  const current = previous ? (JSON.parse(previous) as unknown[]) : [];
-  await setRules(JSON.stringify([...rules, ...current]));
-  return previous;
-}
-
-async function setRules(value: string | undefined): Promise<void> {
-  await core.patchNamespacedConfigMap(
-    {
-      name: 'sim-behaviour',
-      namespace: SIMULATOR_NAMESPACE,
-      body: { data: { 'rules.json': value ?? null } }
-    },
-    mergePatch
-  );
-}
 
 function deploy(onMainStart?: (child: ChildProcess) => void): Promise<RunActionResult> {
   return runAction({

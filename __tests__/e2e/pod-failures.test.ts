@@ -4,48 +4,13 @@
 // faults for one Bookinfo app in the test's own namespace (rules.json of ConfigMap ask-istio-sim/sim-behaviour).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { prependRules, setRules } from '../../test/harness/behaviour.js';
 import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
-import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
+import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
-const kc = new KubeConfig();
-kc.loadFromFile(state.kubeconfigPath);
-const core = kc.makeApiClient(CoreV1Api);
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const WAIT_TIMEOUT_S = 180;
 const namespaces: string[] = [];
-
-/** Prepends rules to the simulator's rules.json; returns the previous value for restoring. */
-async function prependRules(rules: unknown[]): Promise<string | undefined> {
-  const cm = await core
-    .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
-    .catch((err: unknown) => {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    });
-  if (!cm) {
-    await core.createNamespacedConfigMap({
-      namespace: SIMULATOR_NAMESPACE,
-      body: { metadata: { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }, data: {} }
-    });
-  }
-  const previous = cm?.data?.['rules.json'];
-  const current = previous ? (JSON.parse(previous) as unknown[]) : [];
-  await setRules(JSON.stringify([...rules, ...current]));
-  return previous;
-}
-
-async function setRules(value: string | undefined): Promise<void> {
-  await core.patchNamespacedConfigMap(
-    {
-      name: 'sim-behaviour',
-      namespace: SIMULATOR_NAMESPACE,
-      body: { data: { 'rules.json': value ?? null } }
-    },
-    mergePatch
-  );
-}
 
 function deploy(namespace: string): Promise<RunActionResult> {
   return runAction({

@@ -10,6 +10,9 @@ import { smokeTest, verifyRouting } from './http.js';
 
 const SMOKE_BUDGET_MS = 180_000;
 
+/** How long routes may take to reach the gateways' Envoys after they are applied. */
+const PROPAGATION_GRACE_MS = 5_000;
+
 export async function verify(args: {
   config: Config;
   report: RunReport;
@@ -51,12 +54,19 @@ export async function verify(args: {
     core.info('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
     return;
   }
-  const result = await verifyRouting(url, expectation, {
-    requests: config.verify.requests,
-    hostHeader,
-    concurrency: 4,
-    signal
-  });
+  const options = { requests: config.verify.requests, hostHeader, concurrency: 4, signal };
+  let result = await verifyRouting(url, expectation, options);
+  if (!result.pass) {
+    // Envoy picks up new routes a second or two after they are applied (istiod pushes them): a split seen
+    // right after a switch can still be the previous one. One more sample after a pause settles that;
+    // a real mismatch fails again.
+    core.info(
+      `The observed split does not match yet; sampling again in ${PROPAGATION_GRACE_MS / 1000} s (route propagation).`
+    );
+    await new Promise((r) => setTimeout(r, PROPAGATION_GRACE_MS));
+    signal?.throwIfAborted();
+    result = await verifyRouting(url, expectation, options);
+  }
   report.verification = result;
   for (const id of result.identities) {
     core.info(

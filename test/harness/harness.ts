@@ -1,6 +1,8 @@
 // Starts everything the e2e tests and `npm run demo` run against: the real control plane, the simulator
 // (node/kubelet, sidecar injector, cloud LB, gateway) and the stand-in Istio release server, then writes the
 // state file that tests read with readHarnessState().
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +90,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       releaseBaseUrl = server.baseUrl.replace(/\/+$/, '');
     }
 
+    const control = await startControlServer(
+      { restartApiServer: () => controlPlane.restartApiServer() },
+      log
+    );
+    stops.push({ name: 'control endpoint', stop: () => control.stop() });
+
     const state: HarnessState = {
+      controlUrl: control.url,
       kubeconfigPath: controlPlane.kubeconfigPath,
       server: controlPlane.server,
       binDir: controlPlane.binDir,
@@ -125,4 +134,36 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     if (ownDir && !process.env.ASK_ISTIO_KEEP_CLUSTER_DIR) rmSync(workDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The harness control endpoint (see HarnessState.controlUrl). */
+async function startControlServer(
+  actions: { restartApiServer: () => Promise<void> },
+  log: (line: string) => void
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/restart-apiserver') {
+      const started = Date.now();
+      log('control: restarting kube-apiserver');
+      actions.restartApiServer().then(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ restartedMs: Date.now() - started }));
+        },
+        (err: unknown) => {
+          res.writeHead(500);
+          res.end(err instanceof Error ? err.message : String(err));
+        }
+      );
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  };
 }

@@ -22,6 +22,12 @@ export interface HarnessState {
   simulatorNamespace: typeof SIMULATOR_NAMESPACE;
   /** Which parts started; a part missing here means the tests that need it cannot run. */
   components: { controlPlane: true; simulator: boolean; releaseServer: boolean };
+  /**
+   * Harness control endpoint (http://127.0.0.1:PORT): `POST /restart-apiserver` restarts the real
+   * kube-apiserver process (same flags, same etcd) and answers once it is ready again. Tests run in
+   * jest's sandbox, so they reach the harness through HTTP rather than through objects.
+   */
+  controlUrl: string;
   /** Control-plane start-up time and its phases, for reports. */
   startupMs: number;
   timings: Record<string, number>;

@@ -53,7 +53,19 @@ export async function startInformer<T extends KubernetesObject>(
   informer.on('error', (err: unknown) => {
     const msg = err instanceof Error ? err.message : String(err);
     // An aborted watch at stop() is expected; anything else is worth a line in the log.
-    if (!/abort/i.test(msg)) log(`watch ${path}: ${msg}`);
+    if (/abort/i.test(msg)) return;
+    log(`watch ${path}: ${msg}`);
+    // client-node's informer stops for good after an error (an apiserver restart, a dropped connection):
+    // start it again, as a kubelet's reflector would, until the API server answers.
+    const restart = (): void => {
+      setTimeout(() => {
+        informer.start().catch((e: unknown) => {
+          log(`watch ${path}: restart failed (${e instanceof Error ? e.message : String(e)}); retrying`);
+          restart();
+        });
+      }, 1000).unref();
+    };
+    restart();
   });
   await informer.start();
   return informer;
