@@ -9,6 +9,20 @@ export interface SubsetWeight {
   weight: number;
 }
 
+/** The VirtualService envelope every generator shares: named after, and routing, the one service. */
+function virtualService(
+  apiVersion: string,
+  service: string,
+  http: Array<Record<string, unknown>>
+): KubeObject {
+  return {
+    apiVersion,
+    kind: 'VirtualService',
+    metadata: { name: service },
+    spec: { hosts: [service], http }
+  };
+}
+
 function destination(host: string, subset: string): Record<string, unknown> {
   return { destination: { host, subset } };
 }
@@ -19,13 +33,7 @@ export function weightedVirtualService(
   service: string,
   weights: SubsetWeight[]
 ): KubeObject {
-  const route = weightedRoute(service, weights);
-  return {
-    apiVersion,
-    kind: 'VirtualService',
-    metadata: { name: service },
-    spec: { hosts: [service], http: [{ route }] }
-  };
+  return virtualService(apiVersion, service, [{ route: weightedRoute(service, weights) }]);
 }
 
 function weightedRoute(service: string, weights: SubsetWeight[]): Array<Record<string, unknown>> {
@@ -45,18 +53,10 @@ export function userVirtualService(
   userSubset: string,
   others: SubsetWeight[]
 ): KubeObject {
-  return {
-    apiVersion,
-    kind: 'VirtualService',
-    metadata: { name: service },
-    spec: {
-      hosts: [service],
-      http: [
-        { match: [{ headers: { 'end-user': { exact: user } } }], route: [destination(service, userSubset)] },
-        { route: weightedRoute(service, others) }
-      ]
-    }
-  };
+  return virtualService(apiVersion, service, [
+    { match: [{ headers: { 'end-user': { exact: user } } }], route: [destination(service, userSubset)] },
+    { route: weightedRoute(service, others) }
+  ]);
 }
 
 /** All live traffic → `subset`; a copy of every request → `mirrorSubset` (its answers are dropped). */
@@ -66,19 +66,11 @@ export function mirrorVirtualService(
   subset: string,
   mirrorSubset: string
 ): KubeObject {
-  return {
-    apiVersion,
-    kind: 'VirtualService',
-    metadata: { name: service },
-    spec: {
-      hosts: [service],
-      http: [
-        {
-          route: [{ ...destination(service, subset), weight: 100 }],
-          mirror: { host: service, subset: mirrorSubset },
-          mirrorPercentage: { value: 100 }
-        }
-      ]
+  return virtualService(apiVersion, service, [
+    {
+      route: [{ ...destination(service, subset), weight: 100 }],
+      mirror: { host: service, subset: mirrorSubset },
+      mirrorPercentage: { value: 100 }
     }
-  };
+  ]);
 }
