@@ -3,13 +3,13 @@
 // self-reported `Kubernetes API: N requests, M writes` line. TLS is terminated with a throw-away self-signed
 // certificate for 127.0.0.1 (trusted through the kubeconfig it hands out); upstream it authenticates with
 // the admin client certificate of the harness kubeconfig.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { selfSignedLoopbackCert } from '../test/cluster/certs.js';
 
 export interface ApiCounts {
   requests: number;
@@ -68,32 +68,7 @@ export async function startCountingProxy(adminKubeconfigPath: string): Promise<C
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'ask-istio-bench-proxy-'));
-  const keyPath = join(dir, 'proxy.key');
-  const certPath = join(dir, 'proxy.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=ask-istio-bench-proxy',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath
-    ],
-    { stdio: 'ignore' }
-  );
-  const certPem = readFileSync(certPath);
+  const { keyPath, certPem } = await selfSignedLoopbackCert(dir, 'ask-istio-bench-proxy');
 
   let counts: ApiCounts = { requests: 0, writes: 0, byMethod: {}, writeLines: [] };
   const server = createServer({ key: readFileSync(keyPath), cert: certPem }, (req, res) => {

@@ -39,6 +39,39 @@ function openssl(dir: string, args: string[]): Promise<void> {
   });
 }
 
+/**
+ * A self-signed certificate for a TLS server on 127.0.0.1 (a test proxy in front of the apiserver). It is
+ * its own CA (basicConstraints CA:TRUE), so a kubeconfig can trust it as `certificate-authority-data`.
+ */
+export async function selfSignedLoopbackCert(
+  dir: string,
+  name: string
+): Promise<{ certPath: string; keyPath: string; certPem: Buffer }> {
+  const certPath = join(dir, `${name}.crt`);
+  const keyPath = join(dir, `${name}.key`);
+  await openssl(dir, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyCertSign'
+  ]);
+  return { certPath, keyPath, certPem: readFileSync(certPath) };
+}
+
 /** Issues a certificate signed by the CA in `dir` with the given subject and v3 extensions. */
 async function issue(dir: string, name: string, subject: string, extensions: string[]): Promise<void> {
   await openssl(dir, [

@@ -10,13 +10,13 @@
 //   reset   the client's TCP connection is destroyed before any answer
 //   slow    the request is forwarded after `slowMs` (it still succeeds)
 // `outage(ms)` resets every connection for a while — the client-side view of an apiserver restart.
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { selfSignedLoopbackCert } from '../cluster/certs.js';
 
 export type FaultKind = '429' | '500' | '503' | 'reset' | 'slow';
 
@@ -61,16 +61,6 @@ interface KubeconfigDoc {
 }
 
 const KINDS: FaultKind[] = ['429', '500', '503', 'reset', 'slow'];
-
-function openssl(dir: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('openssl', args, { cwd: dir }, (err, _stdout, stderr) => {
-      if (err)
-        reject(new Error(`openssl ${args[0]} failed: ${stderr.trim() || err.message}`, { cause: err }));
-      else resolve();
-    });
-  });
-}
 
 /** Draws a fault kind by weight; `random` is injectable for tests. */
 export function pickFault(config: FaultConfig, random = Math.random): FaultKind | undefined {
@@ -131,32 +121,7 @@ export async function startFaultProxy(opts: {
   };
 
   // A self-signed certificate for 127.0.0.1; as its own CA it goes into the kubeconfig copy.
-  const certPath = join(opts.dir, 'fault-proxy.crt');
-  const keyPath = join(opts.dir, 'fault-proxy.key');
-  await openssl(opts.dir, [
-    'req',
-    '-x509',
-    '-nodes',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=ask-istio-fault-proxy',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,digitalSignature,keyCertSign'
-  ]);
-  const certPem = readFileSync(certPath);
+  const { keyPath, certPem } = await selfSignedLoopbackCert(opts.dir, 'ask-istio-fault-proxy');
 
   let faults: FaultConfig = opts.faults ?? { rate: 0 };
   let outageUntil = 0;
