@@ -151,9 +151,10 @@ try {
   const cachedKubectl = join(state.binDir, 'kubectl');
   let kubectl = existsSync(cachedKubectl) ? cachedKubectl : '';
   if (!kubectl && !smoke) {
-    log('building kubectl for the manual procedure (test/cluster/build-kubectl.sh, several minutes once)');
-    const build = await shell('bash', [join(ROOT, 'test/cluster/build-kubectl.sh')], {});
-    kubectl = build.code === 0 ? (build.out.trim().split('\n').pop() ?? '') : '';
+    log('building kubectl for the manual procedure (test/cluster/build.sh kubectl, several minutes once)');
+    const build = await shell('bash', [join(ROOT, 'test/cluster/build.sh'), 'kubectl'], {});
+    const binDir = build.code === 0 ? (build.out.trim().split('\n').pop() ?? '') : '';
+    kubectl = binDir ? join(binDir, 'kubectl') : '';
     if (!kubectl) throw new Error(`building kubectl failed:\n${build.out.slice(-2000)}`);
   }
   if (!kubectl) log('kubectl not built yet: the manual procedure is skipped in this smoke run');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { fakeIdToken, startAliyunFakes, type AliyunFakes } from '../../test/fakes/aliyun.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
-import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import { runAction, type RunActionResult, expectActionSuccess } from '../../test/harness/runAction.js';
 
 const state = readHarnessState();
 const CLUSTER = 'c0e2eactionauth00000000000000001';
@@ -82,10 +82,6 @@ function common(): Record<string, string> {
   };
 }
 
-function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0) throw new Error(`the action failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-}
-
 /**
  * The secrets must appear nowhere a user can read. `::add-mask::` lines are the exception by design:
  * they are instructions to the runner (which hides the value everywhere), never shown in the log.
@@ -126,7 +122,7 @@ describe('the action authenticates through Alibaba Cloud and deploys', () => {
       toolCache,
       timeoutMs: 240_000
     });
-    expectSuccess(r);
+    expectActionSuccess(r);
     const calls = fakes.requests.slice(before);
     expect(calls.map((c) => `${c.service}:${c.status}`)).toEqual(['ack:200']);
     expect(calls[0]?.accessKeyId).toBe(ACCESS_KEY_ID);
@@ -153,7 +149,7 @@ describe('the action authenticates through Alibaba Cloud and deploys', () => {
       toolCache,
       timeoutMs: 240_000
     });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(tokenRequests.at(-1)).toEqual({
       audience: AUDIENCE,
       authorization: `Bearer ${TOKEN_REQUEST_TOKEN}`

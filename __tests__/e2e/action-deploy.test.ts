@@ -17,7 +17,13 @@ import {
   type V1Service
 } from '@kubernetes/client-node';
 import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
-import { runAction, type RunActionOptions, type RunActionResult } from '../../test/harness/runAction.js';
+import {
+  runAction,
+  type RunActionOptions,
+  type RunActionResult,
+  expectActionSuccess,
+  actionErrors
+} from '../../test/harness/runAction.js';
 
 const state = readHarnessState();
 const kc = new KubeConfig();
@@ -54,22 +60,6 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 
 function run(extra: Record<string, string>, opts: Partial<RunActionOptions> = {}): Promise<RunActionResult> {
   return runAction({ inputs: inputs(extra), toolCache, timeoutMs: 240_000, ...opts });
-}
-
-/** The action's own diagnosis, for assertion messages and failures. */
-function transcript(r: RunActionResult): string {
-  return `exit ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-}
-
-function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0) throw new Error(`the action failed:\n${transcript(r)}`);
-}
-
-function errorMessages(r: RunActionResult): string {
-  return r.commands
-    .filter((c) => c.command === 'error')
-    .map((c) => c.message)
-    .join('\n');
 }
 
 /** Raw GET against the apiserver (discovery and generic lists, which the typed clients do not cover). */
@@ -259,7 +249,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
       },
       { toolCache: join(scratch, 'tool-cache-1.13.2') }
     );
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.outputs['istio-version']).toBe('1.13.2');
     expect(await istiodImage()).toMatch(/:1\.13\.2$/);
   });
@@ -285,7 +275,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     } finally {
       clearInterval(sampler);
     }
-    expectSuccess(first);
+    expectActionSuccess(first);
     expect(first.stdout).toContain('Istio: upgrade — Istio 1.13.2 is older than 1.13.3');
     expect(await istiodImage()).toMatch(/:1\.13\.3$/);
 
@@ -324,7 +314,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     const before = await settledSnapshot([NS, 'istio-system']);
     const requestsBefore = (await releaseRequests()).length;
     const r = await run({}, { env: { GITHUB_RUN_ID: String(Number(RUN_ID) + 1) } });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
     expect(diff(before, await snapshot([NS, 'istio-system']))).toEqual([]);
     const downloads = (await releaseRequests())
@@ -385,7 +375,7 @@ describe('the gateway address without an IP load balancer', () => {
     );
     expect(r.code).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(errorMessages(r)).toMatch(
+    expect(actionErrors(r)).toMatch(
       /load balancer got no address within \d+s; serverless clusters have no NodePort/
     );
     expect(r.outputs['gateway-url']).toBeUndefined();
@@ -408,7 +398,7 @@ describe('the gateway address without an IP load balancer', () => {
       'verify-routing': 'false',
       'wait-timeout': '30s'
     });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.outputs['ingress-host']).toBe('localhost');
     expect(r.outputs['gateway-url']).toBe('http://localhost');
     expect(r.outputs['ingress-port']).toBe('80');
@@ -429,7 +419,7 @@ describe('failures are clear and leave the cluster alone', () => {
       await fetch(`${state.releaseBaseUrl}/_control/reset`, { method: 'POST' });
     }
     expect(r.code).not.toBe(0);
-    expect(errorMessages(r)).toMatch(/sha256 of istioctl-1\.13\.3-\S+ does not match its published checksum/);
+    expect(actionErrors(r)).toMatch(/sha256 of istioctl-1\.13\.3-\S+ does not match its published checksum/);
     expect(diff(before, await snapshot(['istio-system']))).toEqual([]);
     await expect(core.readNamespace({ name: ns })).rejects.toThrow();
   });
@@ -442,7 +432,7 @@ describe('failures are clear and leave the cluster alone', () => {
       { toolCache: join(scratch, 'tool-cache-404') }
     );
     expect(r.code).not.toBe(0);
-    const message = errorMessages(r);
+    const message = actionErrors(r);
     expect(message).toContain('istio-version 1.13.9 does not exist.');
     expect(message).toMatch(/Closest existing versions: .*1\.13\.3/);
     expect(message).toMatch(/HTTP 404 from \S+\/1\.13\.9\/istioctl-1\.13\.9-/);
@@ -454,7 +444,7 @@ describe('failures are clear and leave the cluster alone', () => {
     const ns = newNamespace('dry-run');
     const before = await settledSnapshot([NS, 'istio-system']);
     const fresh = await run({ namespace: ns, 'dry-run': 'true' });
-    expectSuccess(fresh);
+    expectActionSuccess(fresh);
     expect(fresh.stdout).toMatch(/Dry run — nothing was changed\. Plan:\n/);
     expect(fresh.stdout).toContain(`Namespace ${ns} would be created`);
     expect(fresh.stdout).toMatch(new RegExp(`VirtualService ${ns}/reviews would be applied`));
@@ -463,7 +453,7 @@ describe('failures are clear and leave the cluster alone', () => {
 
     // Against the deployed namespace, a different routing is checked by the server but not applied.
     const existing = await run({ 'dry-run': 'true', routing: 'all-v1' });
-    expectSuccess(existing);
+    expectActionSuccess(existing);
     expect(existing.stdout).toMatch(new RegExp(`VirtualService ${NS}/reviews would be applied`));
     expect(existing.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
     expect(diff(before, await snapshot([NS, 'istio-system']))).toEqual([]);
@@ -494,7 +484,7 @@ describe('failures are clear and leave the cluster alone', () => {
       const ratingsPod = (await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=ratings' }))
         .items[0]?.metadata?.name;
       expect(ratingsPod).toBeDefined();
-      const text = `${errorMessages(r)}\n${r.stdout}`;
+      const text = `${actionErrors(r)}\n${r.stdout}`;
       expect(text).toContain(ratingsPod as string);
       expect(text).toMatch(/timed out after \d+(\.\d+)?s/);
       expect(text).toContain(`pod ${ratingsPod} is not ready (1/2 containers ready; not ready: ratings`);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kube } from '../../src/kube/index.js';
 import { startGithubFake, type GithubFake } from '../../test/fakes/github.js';
-import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import { runAction, type RunActionResult, expectActionSuccess } from '../../test/harness/runAction.js';
 import { readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
@@ -43,18 +43,6 @@ function action(inputs: Record<string, string>, env?: Record<string, string>): P
     post: false,
     ...(env ? { env } : {})
   });
-}
-
-function expectSuccess(r: RunActionResult): void {
-  if (r.code === 0) return;
-  const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
-  const tail = r.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .slice(-40);
-  throw new Error(
-    `the action failed (exit ${r.code}):\n${errors.join('\n')}\n--- stdout tail ---\n${tail.join('\n')}`
-  );
 }
 
 /** Whether this run executed `istioctl install` (rather than finding Istio installed, before or under the lease). */
@@ -124,7 +112,7 @@ describe('concurrent previews on one gateway', () => {
       // preview-id: auto takes the number from the pull_request event; the action comments on that PR.
       action({ 'preview-id': 'auto', routing: 'reviews-50-v3', 'comment-on-pr': 'true' }, prEnv)
     ]);
-    for (const r of [a, b, c]) expectSuccess(r as RunActionResult);
+    for (const r of [a, b, c]) expectActionSuccess(r as RunActionResult);
     Object.assign(results, { a, b, c });
 
     for (const [key, id] of Object.entries(ids)) {
@@ -162,7 +150,7 @@ describe('concurrent previews on one gateway', () => {
       action({ 'preview-id': 'auto', routing: 'reviews-v3', 'comment-on-pr': 'true' }, prEnv),
       action({ 'preview-id': 'auto', routing: 'reviews-v3', 'comment-on-pr': 'true' }, prEnv)
     ]);
-    runs.forEach(expectSuccess);
+    for (const r of runs) expectActionSuccess(r);
     for (const r of runs) {
       expect(r.outputs.namespace).toBe(ns(ids.c));
       expect((JSON.parse(r.outputs.verification ?? '{}') as { pass?: boolean }).pass).toBe(true);
@@ -182,7 +170,7 @@ describe('concurrent previews on one gateway', () => {
   });
 
   it('tearing down one preview leaves the other two serving', async () => {
-    expectSuccess(await action({ mode: 'teardown', 'preview-id': ids.a }));
+    expectActionSuccess(await action({ mode: 'teardown', 'preview-id': ids.a }));
     expect(await nsExists(ns(ids.a))).toBe(false);
     expect(await nsExists(ns(ids.b))).toBe(true);
     expect(await nsExists(ns(ids.c))).toBe(true);
@@ -204,7 +192,7 @@ describe('concurrent previews on one gateway', () => {
       { force: true }
     );
     const r = await action({ mode: 'prune', 'prune-older-than': '1h', 'gateway-hosts': '*' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.summary).toContain(ns(ids.b));
     expect(await nsExists(ns(ids.b))).toBe(false);
     expect(await nsExists(ns(ids.c))).toBe(true);

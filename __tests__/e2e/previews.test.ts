@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Kube } from '../../src/kube/index.js';
-import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import {
+  runAction,
+  type RunActionResult,
+  actionErrors,
+  expectActionSuccess
+} from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
@@ -30,24 +35,6 @@ function action(inputs: Record<string, string>): Promise<RunActionResult> {
     },
     post: false
   });
-}
-
-function errors(r: RunActionResult): string {
-  return r.commands
-    .filter((c) => c.command === 'error')
-    .map((c) => c.message)
-    .join('\n');
-}
-
-function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0)
-    throw new Error(
-      `the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::'))
-        .slice(-40)
-        .join('\n')}`
-    );
 }
 
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
@@ -85,7 +72,7 @@ describe('preview environments', () => {
       'gateway-hosts': 'pr-{id}.preview.example.com',
       routing: 'reviews-v3'
     });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.outputs.namespace).toBe('bookinfo-pr-42');
     expect(r.outputs['gateway-host-header']).toBe(host);
 
@@ -122,8 +109,8 @@ describe('preview environments', () => {
       }),
       action({ 'preview-id': idB, 'gateway-hosts': 'pr-{id}.preview.example.com', 'verify-routing': 'false' })
     ]);
-    expectSuccess(a);
-    expectSuccess(b);
+    expectActionSuccess(a);
+    expectActionSuccess(b);
     expect(a.outputs.namespace).toBe(`bookinfo-pr-${idA}`);
     expect(b.outputs.namespace).toBe(`bookinfo-pr-${idB}`);
     for (const [r, id] of [
@@ -137,14 +124,14 @@ describe('preview environments', () => {
 
   it('teardown deletes only that preview and waits until it is gone; a second teardown is a no-op', async () => {
     const r = await action({ mode: 'teardown', 'preview-id': '42' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     // The action waited: right after it returns the namespace no longer exists at all.
     expect(await nsExists('bookinfo-pr-42')).toBe(false);
     expect(await nsExists(`bookinfo-pr-${idA}`)).toBe(true);
     expect(await nsExists(`bookinfo-pr-${idB}`)).toBe(true);
 
     const again = await action({ mode: 'teardown', 'preview-id': '42' });
-    expectSuccess(again);
+    expectActionSuccess(again);
     expect(again.stdout).toContain('Namespace bookinfo-pr-42 does not exist; nothing to tear down.');
   });
 
@@ -152,7 +139,7 @@ describe('preview environments', () => {
     await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: foreignNs } }]);
     const r = await action({ mode: 'teardown', namespace: foreignNs });
     expect(r.code).not.toBe(0);
-    expect(errors(r)).toContain(`Namespace ${foreignNs} was not created by ask-istio-action`);
+    expect(actionErrors(r)).toContain(`Namespace ${foreignNs} was not created by ask-istio-action`);
     expect(await nsExists(foreignNs)).toBe(true);
   });
 
@@ -172,7 +159,7 @@ describe('preview environments', () => {
       );
     }
     const r = await action({ mode: 'prune', 'prune-older-than': '1h' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.summary).toContain(`bookinfo-pr-${idA}`);
     expect(r.summary).not.toContain(`bookinfo-pr-${idB}`);
     expect(await nsExists(`bookinfo-pr-${idA}`)).toBe(false);

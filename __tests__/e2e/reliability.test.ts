@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kube } from '../../src/kube/index.js';
 import { startFaultProxy, type FaultProxy } from '../../test/fakes/faultProxy.js';
-import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import {
+  runAction,
+  type RunActionResult,
+  actionErrors,
+  expectActionSuccess
+} from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
@@ -44,26 +49,6 @@ function action(proxy: FaultProxy, inputs: Record<string, string>): Promise<RunA
     post: false,
     timeoutMs: 5 * 60_000
   });
-}
-
-function errors(r: RunActionResult): string {
-  return r.commands
-    .filter((c) => c.command === 'error')
-    .map((c) => c.message)
-    .join('\n');
-}
-
-function expectSuccess(r: RunActionResult, what: string): void {
-  if (r.code !== 0) {
-    const tail = r.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::'))
-      .slice(-30)
-      .join('\n');
-    throw new Error(
-      `${what}: the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${tail}`
-    );
-  }
 }
 
 /**
@@ -129,7 +114,7 @@ beforeAll(async () => {
       routing: 'none',
       'smoke-test': 'false'
     });
-    expectSuccess(r, 'installing Istio 1.13.3 for the reliability tests');
+    expectActionSuccess(r, 'installing Istio 1.13.3 for the reliability tests');
   }
   faulty = await startFaultProxy({
     upstreamKubeconfigPath: state.kubeconfigPath,
@@ -156,10 +141,10 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
       action(faulty, { namespace: NS_C }),
       action(faulty, { namespace: NS_D })
     ]);
-    expectSuccess(b, 'clean deploy');
-    expectSuccess(a, 'deploy under faults');
-    expectSuccess(c, 'deploy under faults (C)');
-    expectSuccess(d, 'deploy under faults (D)');
+    expectActionSuccess(b, 'clean deploy');
+    expectActionSuccess(a, 'deploy under faults');
+    expectActionSuccess(c, 'deploy under faults (C)');
+    expectActionSuccess(d, 'deploy under faults (D)');
     // The faults really happened, and the proxy really was in the path of both runs.
     expect(faulty.stats.faulted).toBeGreaterThan(0);
     expect(clean.stats.requests).toBeGreaterThan(20);
@@ -183,7 +168,7 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
       for (let i = 0; i < RERUNS / 4; i++) {
         const r = await action(faulty, { namespace: ns });
         durations.push(r.main.durationMs);
-        if (r.code !== 0) failures.push(`${ns} run ${i + 1}: ${errors(r) || `exit ${r.code}`}`);
+        if (r.code !== 0) failures.push(`${ns} run ${i + 1}: ${actionErrors(r) || `exit ${r.code}`}`);
       }
     };
     await Promise.all([NS_A, NS_B, NS_C, NS_D].map(chain));
@@ -216,7 +201,7 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
       `outage: ${faulty.stats.outageResets} requests reset during a 3 s outage; run ${r.code === 0 ? 'succeeded' : 'failed'} in ${seconds(r.main.durationMs)}`
     );
     expect(faulty.stats.outageResets).toBeGreaterThan(0);
-    expectSuccess(r, 'deploy across an apiserver outage');
+    expectActionSuccess(r, 'deploy across an apiserver outage');
     expect(await endState(NS_OUTAGE)).toEqual(reference);
   });
 
@@ -224,7 +209,7 @@ describe(`API server faults (${FAULT_RATE * 100} % of requests: 429, 500, 503, r
     faulty.setFaults({ rate: 1, kinds: { '429': 1, '503': 1, reset: 1 }, retryAfterSeconds: 1 });
     faulty.resetStats();
     const r = await action(faulty, { namespace: NS_A, 'wait-timeout': '1m' });
-    const message = errors(r);
+    const message = actionErrors(r);
     figures.push(
       `100 % faults: failed in ${seconds(r.main.durationMs)} after ${faulty.stats.requests} requests: ${message.split('\n')[0]}`
     );

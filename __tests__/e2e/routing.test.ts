@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kube } from '../../src/kube/index.js';
 import type { KubeObject } from '../../src/kube/objects.js';
-import { runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import {
+  runAction,
+  type RunActionResult,
+  actionErrors,
+  expectActionSuccess
+} from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 import { findVariant, variantNames } from '../../src/routing/variants.js';
 
@@ -51,25 +56,6 @@ function deploy(inputs: Record<string, string>): Promise<RunActionResult> {
   });
 }
 
-/** The action's own explanation when a step failed: every ::error line. */
-function errors(r: RunActionResult): string {
-  return r.commands
-    .filter((c) => c.command === 'error')
-    .map((c) => c.message)
-    .join('\n');
-}
-
-function expectSuccess(r: RunActionResult): void {
-  if (r.code !== 0)
-    throw new Error(
-      `the action failed (exit ${r.code}):\n${errors(r)}\n--- stdout tail ---\n${r.stdout
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::'))
-        .slice(-40)
-        .join('\n')}`
-    );
-}
-
 function verification(r: RunActionResult): VerificationJson {
   const raw = r.outputs.verification;
   if (!raw) throw new Error(`no verification output; outputs: ${JSON.stringify(r.outputs)}`);
@@ -106,7 +92,7 @@ beforeAll(async () => {
     name: 'virtualservices.networking.istio.io'
   });
   if (!crd) {
-    expectSuccess(
+    expectActionSuccess(
       await deploy({
         namespace: newNamespace('routing-istio'),
         bookinfo: 'false',
@@ -143,7 +129,7 @@ describe('routing ladder in one namespace', () => {
 
     const r = await deploy({ routing: 'reviews-test-v2' });
     expect(r.code).not.toBe(0);
-    const message = errors(r);
+    const message = actionErrors(r);
     expect(message).toContain('The traffic split does not match routing "reviews-test-v2"');
     // Both identities were hijacked to v3, and the failure says so with the observed counts.
     expect(message).toMatch(/anonymous: expected .*observed \{"v3":\d+\}/);
@@ -161,7 +147,7 @@ describe('routing ladder in one namespace', () => {
 
   it('reviews-test-v2: anonymous sees v1, jason sees v2', async () => {
     const r = await deploy({ routing: 'reviews-test-v2' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.outputs.routing).toBe('reviews-test-v2');
     const v = verification(r);
     expect(v.pass).toBe(true);
@@ -178,7 +164,7 @@ describe('routing ladder in one namespace', () => {
 
   it('reviews-50-v3: the jason rule is gone and the split is 50/50', async () => {
     const r = await deploy({ routing: 'reviews-50-v3' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     const v = verification(r);
     expect(v.pass).toBe(true);
     expect(v.identities.map((i) => i.identity)).toEqual(['anonymous']);
@@ -198,7 +184,7 @@ describe('routing ladder in one namespace', () => {
 
   it('ratings-test-abort: jason sees ratings unavailable, anonymous v1', async () => {
     const r = await deploy({ routing: 'ratings-test-abort' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     const v = verification(r);
     expect(v.pass).toBe(true);
     expect(identity(v, 'jason').expected).toEqual({ 'ratings-unavailable': 100 });
@@ -209,7 +195,7 @@ describe('routing ladder in one namespace', () => {
 
   it('routing-weights v1=70,v3=30: verified split, and the ratings fault VirtualService is deleted', async () => {
     const r = await deploy({ routing: '', 'routing-weights': 'v1=70,v3=30' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     const anon = identity(verification(r), 'anonymous');
     expect(anon.pass).toBe(true);
     expect(anon.expected).toEqual({ v1: 70, v3: 30 });
@@ -242,8 +228,10 @@ describe('routing ladder in one namespace', () => {
     );
     const r = await deploy({ routing: '', 'routing-file': 'bad-name.yaml' });
     expect(r.code).not.toBe(0);
-    expect(errors(r)).toContain('The cluster rejected the routing objects of "file"; nothing was applied.');
-    expect(errors(r)).toContain('Reviews_Bad');
+    expect(actionErrors(r)).toContain(
+      'The cluster rejected the routing objects of "file"; nothing was applied.'
+    );
+    expect(actionErrors(r)).toContain('Reviews_Bad');
     const after = await routingObjects();
     expect(after.vs).toEqual(before.vs);
     expect(after.dr).toEqual(before.dr);
@@ -276,7 +264,7 @@ describe('routing ladder in one namespace', () => {
     const r = await deploy({ routing: '', 'routing-file': 'missing-subset.yaml' });
     expect(r.code).not.toBe(0);
     // The plan cross-checks the file's own routes and rules (istioctl analyze would catch it later).
-    const message = errors(r);
+    const message = actionErrors(r);
     expect(message).toContain('The routing "file" is inconsistent; nothing was applied.');
     expect(message).toContain(`VirtualService ${ns}/reviews routes to subset v9 of reviews`);
     const after = await routingObjects();
@@ -295,7 +283,7 @@ describe('every variant of the table, in sequence on one namespace', () => {
   ];
   it.each(order)('%s: applied, nothing stale, verification passes', async (name) => {
     const r = await deploy({ routing: name, 'verify-requests': '24' });
-    expectSuccess(r);
+    expectActionSuccess(r);
     expect(r.outputs.routing).toBe(name);
     const v = verification(r);
     expect(v.pass).toBe(true);

@@ -23,7 +23,7 @@ import {
 import { kubeconfigForServiceAccount } from '../../test/cluster/controlPlane.js';
 import { startAliyunFakes, type AliyunFakes } from '../../test/fakes/aliyun.js';
 import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
-import { node24, runAction, type RunActionResult } from '../../test/harness/runAction.js';
+import { node24, runAction, type RunActionResult, actionErrors } from '../../test/harness/runAction.js';
 
 const state = readHarnessState();
 const adminKc = new KubeConfig();
@@ -159,13 +159,6 @@ function masked(r: RunActionResult): string[] {
   return r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
 }
 
-function errors(r: RunActionResult): string {
-  return r.commands
-    .filter((c) => c.command === 'error')
-    .map((c) => c.message)
-    .join('\n');
-}
-
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' };
 
 function base(extra: Record<string, string>): Record<string, string> {
@@ -258,8 +251,8 @@ describe('secrets never leak', () => {
   it('failure after auth: Istio 1.13.9 is not released (404)', async () => {
     const r = await run({ kubeconfig: b64(kubeconfigYaml), 'istio-version': '1.13.9' });
     expect(r.code).not.toBe(0);
-    expect(errors(r)).toMatch(/1\.13\.9/);
-    expect(errors(r)).toMatch(/404|not found/i);
+    expect(actionErrors(r)).toMatch(/1\.13\.9/);
+    expect(actionErrors(r)).toMatch(/404|not found/i);
     // Authentication had happened (the kubeconfig was written), and post removed it.
     const path = r.state['kubeconfig-path'] ?? '';
     expect(path).not.toBe('');
@@ -272,7 +265,7 @@ describe('secrets never leak', () => {
   it('failure during auth: a context the kubeconfig does not have', async () => {
     const r = await run({ kubeconfig: kubeconfigYaml, context: 'no-such-context' });
     expect(r.code).not.toBe(0);
-    expect(errors(r)).toMatch(/context "no-such-context" is not in the kubeconfig/);
+    expect(actionErrors(r)).toMatch(/context "no-such-context" is not in the kubeconfig/);
     expect(masked(r)).toEqual(expect.arrayContaining([token, KEY_B64, ...KEY_LINES, GITHUB_TOKEN]));
     expectNoLeak(readable(r));
     expectRunnerTempClean(r);
@@ -309,7 +302,7 @@ describe('secrets never leak', () => {
         'wait-timeout': '15s'
       });
       expect(r.code).not.toBe(0);
-      expect(`${errors(r)}\n${r.stdout}`).toMatch(/timed out after/);
+      expect(`${actionErrors(r)}\n${r.stdout}`).toMatch(/timed out after/);
       expect(existsSync(r.state['kubeconfig-path'] ?? '')).toBe(false);
       expectNoLeak(readable(r));
       expectRunnerTempClean(r);
@@ -350,7 +343,7 @@ describe('secrets never leak', () => {
       const r = await run(aliyun(WRONG_SECRET));
       expect(r.code).not.toBe(0);
       expect(fakes.requests.slice(before).map((c) => c.code)).toContain('SignatureDoesNotMatch');
-      expect(errors(r)).toMatch(/SignatureDoesNotMatch|signature/i);
+      expect(actionErrors(r)).toMatch(/SignatureDoesNotMatch|signature/i);
       expect(masked(r)).toEqual(expect.arrayContaining([WRONG_SECRET, STS_TOKEN, GITHUB_TOKEN]));
       expect(r.state['kubeconfig-path']).toBeUndefined();
       expectNoLeak(readable(r));

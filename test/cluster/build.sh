@@ -2,6 +2,8 @@
 # Builds (once per machine) the real control plane the test suite runs against:
 # kube-apiserver and kube-controller-manager 1.20.2 from Debian's `kubernetes` source package,
 # plus Debian's etcd-server. Binaries are cached; a second call returns in milliseconds.
+# Other commands of the same source tree are built on request: `build.sh kubectl` (the benchmark's
+# manual procedure needs it). Prints the bin dir.
 #
 # Why from source: no container runtime, no kind/k3s, no downloads beyond Debian and npm here.
 # Why 1.20.2: it is the Kubernetes version of the ASK clusters this action targets first.
@@ -13,12 +15,25 @@ K8S_VERSION=v1.20.2
 
 log() { printf '[cluster-build] %s\n' "$*" >&2; }
 
+# The commands to build: the control plane by default.
+if [ "$#" -gt 0 ]; then CMDS=("$@"); else CMDS=(kube-apiserver kube-controller-manager); fi
+
 have_binaries() {
-  [ -x "$BIN_DIR/kube-apiserver" ] && [ -x "$BIN_DIR/kube-controller-manager" ] && command -v etcd >/dev/null 2>&1
+  for cmd in "${CMDS[@]}"; do [ -x "$BIN_DIR/$cmd" ] || return 1; done
+  command -v etcd >/dev/null 2>&1
 }
 
 if have_binaries; then
   log "cached binaries present in $BIN_DIR"
+  echo "$BIN_DIR"
+  exit 0
+fi
+
+# One build at a time: a concurrent caller waits for the first and then finds the binaries.
+mkdir -p "$BIN_DIR"
+exec 9>"$CACHE_DIR/build.lock"
+flock 9
+if have_binaries; then
   echo "$BIN_DIR"
   exit 0
 fi
@@ -85,7 +100,7 @@ for pkg in k8s.io/kubernetes/vendor/k8s.io/component-base/version k8s.io/kuberne
   LD="$LD -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=20 -X $pkg.gitTreeState=clean"
   LD="$LD -X $pkg.gitCommit=faecb196815e248d3ecfb03c680a4507229c2a56 -X $pkg.buildDate=2021-01-13T13:20:00Z"
 done
-for cmd in kube-apiserver kube-controller-manager; do
+for cmd in "${CMDS[@]}"; do
   if [ ! -x "$BIN_DIR/$cmd" ]; then
     log "go build $cmd"
     go build -ldflags "-s -w $LD" -o "$BIN_DIR/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"

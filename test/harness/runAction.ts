@@ -335,3 +335,22 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     post
   };
 }
+
+/** The action's own explanation of a failure: every `::error::` message of the run. */
+export function actionErrors(r: RunActionResult): string {
+  return r.commands
+    .filter((c) => c.command === 'error')
+    .map((c) => c.message)
+    .join('\n');
+}
+
+/** Fails the test with the action's errors and the tail of its log when the run did not succeed. */
+export function expectActionSuccess(r: RunActionResult, what = 'the action'): void {
+  if (r.code === 0) return;
+  const tail = r.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .slice(-40)
+    .join('\n');
+  throw new Error(`${what} failed (exit ${r.code}):\n${actionErrors(r)}\n--- stdout tail ---\n${tail}`);
+}
