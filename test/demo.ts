@@ -2,9 +2,13 @@
 // plane, the simulator and the stand-in Istio release server (test/harness), runs the BUNDLED action
 // (dist/index.js) with the demo profile, Bookinfo and a routing variant, prints the outputs and the job
 // summary, then requests the gateway URL like `curl` would. Keeps the cluster up until Ctrl-C, or stops
-// with --once. Options: --routing <variant> (default reviews-test-v2), --istio-version <v> (default 1.13.3).
+// with --once. Runs the `current` stack (Kubernetes 1.35 + the real istioctl/istiod 1.30.3: the action's
+// defaults); --seed runs the seed's (Kubernetes 1.20.2 + stand-in Istio 1.13.3). Options: --routing
+// <variant> (default reviews-test-v2), --istio-version <v> (default: the stack's).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { stackNamed } from './cluster/stacks.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { runAction } from './harness/runAction.js';
 
@@ -31,15 +35,19 @@ const started = performance.now();
 let harness: Harness | undefined;
 let failed = false;
 try {
-  harness = await startHarness({ log: (m: string) => console.error(`[demo] ${m}`) });
+  const stack = stackNamed(process.argv.includes('--seed') ? 'seed' : (process.env.ASK_ISTIO_STACK ?? 'current'));
+  harness = await startHarness({ stack: stack.name, log: (m: string) => console.error(`[demo] ${m}`) });
   const state = harness.state;
+  console.error(
+    `[demo] stack ${stack.name}: Kubernetes ${state.kubernetesVersion}, Istio ${stack.istio} (${stack.realIstio.includes(stack.istio) ? 'the real istioctl and istiod' : 'stand-in release'})`
+  );
   console.error(
     `[demo] cluster + simulator + release server up in ${((performance.now() - started) / 1000).toFixed(1)}s`
   );
   const result = await runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
-      'istio-version': arg('istio-version', '1.13.3'),
+      'istio-version': arg('istio-version', stack.istio),
       'istio-download-url': state.downloadUrl,
       namespace: arg('namespace', 'bookinfo-demo'),
       routing: arg('routing', 'reviews-test-v2'),
@@ -52,6 +60,22 @@ try {
   for (const [k, v] of Object.entries(result.outputs)) console.log(`${k}=${v}`);
   console.log('\n=== job summary ===\n' + result.summary);
   if (result.code !== 0) throw new Error(`the action failed (exit ${result.code})`);
+  // What a Bookinfo pod really got from the sidecar injector (istiod's own on `current`).
+  const kc = new KubeConfig();
+  kc.loadFromFile(state.kubeconfigPath);
+  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+    namespace: arg('namespace', 'bookinfo-demo'),
+    labelSelector: 'app=productpage'
+  });
+  const pod = pods.items[0];
+  if (pod) {
+    const names = (cs: Array<{ name: string; image?: string }> | undefined): string =>
+      (cs ?? []).map((c) => `${c.name} (${c.image})`).join(', ');
+    console.log(`\n=== pod ${pod.metadata?.name} ===`);
+    console.log(`init containers: ${names(pod.spec?.initContainers) || 'none'}`);
+    console.log(`containers:      ${names(pod.spec?.containers)}`);
+    console.log(`sidecar.istio.io/status: ${pod.metadata?.annotations?.['sidecar.istio.io/status'] ?? '(none)'}`);
+  }
   const url = result.outputs['productpage-url'];
   if (url) {
     const res = await get(url, result.outputs['gateway-host-header']);

@@ -72,7 +72,7 @@ function common(): Record<string, string> {
     'region-id': 'cn-hangzhou',
     'cluster-id': CLUSTER,
     'ack-endpoint': fakes.ackEndpoint,
-    'istio-version': '1.13.3',
+    'istio-version': state.stack.istio,
     'istio-download-url': state.downloadUrl,
     namespace: NS,
     'gateway-hosts': `${NS}.bookinfo.test`,
@@ -108,7 +108,7 @@ function masked(r: RunActionResult): string[] {
 
 async function expectDeployed(r: RunActionResult): Promise<void> {
   expect(r.outputs['namespace']).toBe(NS);
-  expect(r.outputs['istio-version']).toBe('1.13.3');
+  expect(r.outputs['istio-version']).toBe(state.stack.istio);
   expect(r.outputs['gateway-url']).toMatch(/^http:\/\/127\./);
   const pods = (await core.listNamespacedPod({ namespace: NS })).items;
   expect(pods.length).toBeGreaterThanOrEqual(6);

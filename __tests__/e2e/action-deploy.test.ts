@@ -45,7 +45,7 @@ const RUN_ID = String(Date.now());
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
     kubeconfig: kubeconfigYaml,
-    'istio-version': '1.13.3',
+    'istio-version': state.stack.istio,
     'istio-download-url': state.downloadUrl,
     namespace: NS,
     // Its own host: other files' namespaces share the one ingress gateway (a `*` host would be ambiguous).

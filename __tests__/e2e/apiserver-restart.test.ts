@@ -28,7 +28,7 @@ describe('kube-apiserver restart during a run', () => {
       const r = await runAction({
         inputs: {
           kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
-          'istio-version': '1.13.3',
+          'istio-version': state.stack.istio,
           'istio-download-url': state.downloadUrl,
           namespace: NS,
           'gateway-hosts': `${NS}.bookinfo.test`,

@@ -18,7 +18,7 @@ function deploy(onMainStart?: (child: ChildProcess) => void): Promise<RunActionR
   return runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       namespace: NS,
       'gateway-hosts': `${NS}.bookinfo.test`,

@@ -16,7 +16,7 @@ function deploy(namespace: string): Promise<RunActionResult> {
   return runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       namespace,
       'gateway-hosts': `${namespace}.bookinfo.test`,

@@ -34,7 +34,7 @@ function action(inputs: Record<string, string>, env?: Record<string, string>): P
   return runAction({
     inputs: {
       kubeconfig,
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       'wait-timeout': '4m',
       'gateway-hosts': 'pr-{id}.previews.example.com',

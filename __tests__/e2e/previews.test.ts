@@ -28,7 +28,7 @@ function action(inputs: Record<string, string>): Promise<RunActionResult> {
   return runAction({
     inputs: {
       kubeconfig,
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       'wait-timeout': '4m',
       ...inputs

@@ -64,7 +64,7 @@ function action(kubeconfigPath: string, inputs: Record<string, string>): Promise
   return runAction({
     inputs: {
       kubeconfig: readFileSync(kubeconfigPath, 'utf8'),
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       'install-istio': 'never',
       'wait-timeout': '3m',

@@ -36,7 +36,7 @@ function action(proxy: FaultProxy, inputs: Record<string, string>): Promise<RunA
   return runAction({
     inputs: {
       kubeconfig: readFileSync(proxy.kubeconfigPath, 'utf8'),
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       routing: 'reviews-v3',
       'verify-routing': 'false',

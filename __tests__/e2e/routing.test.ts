@@ -42,7 +42,7 @@ function deploy(inputs: Record<string, string>): Promise<RunActionResult> {
   return runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
-      'istio-version': '1.13.3',
+      'istio-version': state.stack.istio,
       'istio-download-url': state.downloadUrl,
       namespace: ns,
       // Its own host: other files' namespaces share the one ingress gateway.

@@ -163,7 +163,7 @@ const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' };
 
 function base(extra: Record<string, string>): Record<string, string> {
   return {
-    'istio-version': '1.13.3',
+    'istio-version': state.stack.istio,
     'istio-download-url': state.downloadUrl,
     'github-token': GITHUB_TOKEN,
     namespace: NS,

@@ -1,7 +1,8 @@
-// A real Kubernetes 1.20.2 control plane for the tests: etcd + kube-apiserver (TLS, RBAC, PodSecurityPolicy
-// admission, ASK's service range) + kube-controller-manager, all on 127.0.0.1 with free ports. Nothing runs
-// containers; the simulator (test/simulator) plays the node side. See /test/README.md for the contract.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// A real Kubernetes control plane for the tests: etcd + kube-apiserver (TLS, RBAC, ASK's service range, the
+// stack's pod security admission) + kube-controller-manager, all on 127.0.0.1 with free ports. Two stacks
+// (test/cluster/stacks.ts): 1.20.2 with PodSecurityPolicy, and 1.35.x with Pod Security Admission. Nothing
+// runs containers; the simulator (test/simulator) plays the node side. See /test/README.md for the contract.
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -16,10 +17,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { createClusterPki, type ClusterPki } from './certs.js';
+import { currentStack, stackBinaries, stackNamed, type Stack, type StackName } from './stacks.js';
 
 export const SERVICE_CIDR = '172.21.0.0/20';
 export const KUBERNETES_SERVICE_IP = '172.21.0.1';
@@ -33,8 +34,12 @@ const STOP_GRACE_MS = 5000;
 export interface ControlPlaneOptions {
   /** Working directory for certs, kubeconfigs and logs; a fresh temp dir (removed on stop) by default. */
   dir?: string;
-  /** Where kube-apiserver and kube-controller-manager live; `bash test/cluster/build.sh` finds/builds them by default. */
+  /** Which Kubernetes (test/cluster/stacks.ts); ASK_ISTIO_STACK, default current. */
+  stack?: StackName;
+  /** Where kube-apiserver and kube-controller-manager live; found/built for the stack by default. */
   binDir?: string;
+  /** The etcd binary; the stack's by default. */
+  etcd?: string;
   log?: (line: string) => void;
   /** Deadline for the whole start-up. */
   timeoutMs?: number;
@@ -60,6 +65,10 @@ export interface ControlPlane {
   caPem: string;
   dir: string;
   binDir: string;
+  etcd: string;
+  stack: Stack;
+  /** What `/version` reports, e.g. v1.35.4. */
+  gitVersion: string;
   /** Live pids (the apiserver's changes after restartApiServer()). */
   readonly pids: { etcd: number; apiServer: number; controllerManager: number };
   /** Wall time from cert generation until the cluster could admit pods. */
@@ -276,30 +285,9 @@ async function waitUntil(
 
 // ---------------------------------------------------------------------------------------------
 
-function repoRoot(): string {
-  // test/cluster/controlPlane.ts → repo root; fall back to the cwd (npm scripts run there).
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const root = resolve(here, '..', '..');
-    if (existsSync(join(root, 'test', 'cluster', 'build.sh'))) return root;
-  } catch {
-    // not a file URL (some transformers)
-  }
-  return process.cwd();
-}
-
-/** Runs the (cached) build script and returns the directory holding the binaries. */
-export function findBinDir(): string {
-  const script = join(repoRoot(), 'test', 'cluster', 'build.sh');
-  const out = execFileSync('bash', [script], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 20
-  });
-  const binDir = out.trim().split('\n').pop() ?? '';
-  if (!existsSync(join(binDir, 'kube-apiserver')))
-    throw new Error(`test/cluster/build.sh printed "${binDir}", which holds no kube-apiserver`);
-  return binDir;
+/** The (cached) control-plane binaries of a stack. */
+export function findBinDir(stack: Stack = currentStack()): string {
+  return stackBinaries(stack).binDir;
 }
 
 /** The apiserver advertises a non-loopback address (1.20 refuses to publish loopback Endpoints for `kubernetes`). */
@@ -449,7 +437,11 @@ export async function kubeconfigForServiceAccount(
 
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = opts.log ?? (() => {});
-  const binDir = opts.binDir ?? findBinDir();
+  const stack = opts.stack ? stackNamed(opts.stack) : currentStack();
+  const found = opts.binDir && opts.etcd ? undefined : stackBinaries(stack);
+  const binDir = opts.binDir ?? found?.binDir ?? '';
+  const etcdBin = opts.etcd ?? found?.etcd ?? 'etcd';
+  const psp = stack.podSecurity === 'psp';
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ask-istio-cp-'));
   mkdirSync(dir, { recursive: true });
@@ -484,7 +476,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
     const etcd = startProcess(
       'etcd',
-      'etcd',
+      etcdBin,
       [
         '--name',
         'default',
@@ -537,15 +529,21 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       `--etcd-servers=${etcdUrl}`,
       `--secure-port=${apiPort}`,
       '--bind-address=127.0.0.1',
-      '--insecure-port=0',
+      // 1.20 still has an insecure port (off here); the flag is gone since 1.24.
+      ...(psp ? ['--insecure-port=0'] : []),
       `--advertise-address=${advertiseAddress()}`,
       `--cert-dir=${dir}`,
       `--tls-cert-file=${pki.serverCert}`,
       `--tls-private-key-file=${pki.serverKey}`,
       `--client-ca-file=${pki.caCert}`,
       '--authorization-mode=Node,RBAC',
-      // Additive to 1.20's defaults; PodSecurityPolicy is what ASK 1.20 enforces.
-      '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota,PodSecurityPolicy',
+      // 1.20: additive to its defaults, PodSecurityPolicy is what ASK 1.20 enforces. 1.25+: the defaults,
+      // which include PodSecurity (Pod Security Admission; unlabelled namespaces are `privileged`, as on ASK).
+      ...(psp
+        ? [
+            '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota,PodSecurityPolicy'
+          ]
+        : []),
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       `--service-account-issuer=${ISSUER}`,
       `--api-audiences=${ISSUER}`,
@@ -600,7 +598,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         '--controllers=*,-nodeipam,-nodelifecycle,-csrsigning',
         '--use-service-account-credentials=true',
         '--leader-elect=false',
-        '--port=0',
+        ...(psp ? ['--port=0'] : []), // the insecure port; gone since 1.24
         '--secure-port=0',
         `--service-account-private-key-file=${pki.saKey}`,
         `--root-ca-file=${pki.caCert}`,
@@ -613,22 +611,25 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     started.push(controllerManager);
     log(`kube-controller-manager pid ${controllerManager.pid}`);
 
-    for (const o of pspBootstrapObjects()) {
+    for (const o of psp ? pspBootstrapObjects() : []) {
       const r = await request('POST', o.path, o.body);
       if (r.status !== 201 && r.status !== 409)
         throw new Error(`bootstrapping ${o.path} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
     }
-    // Pods are only admitted once their ServiceAccount has a token; `default/default` having one proves the
-    // serviceaccount and token controllers (running with their own credentials) work.
+    // Pods are only admitted once their ServiceAccount exists (1.20: and has its token Secret; 1.24+ mounts
+    // projected tokens instead). `default/default` proves the serviceaccount controllers, which run with
+    // their own credentials, work.
     await waitUntil(
-      'ServiceAccount default/default with a token',
+      psp ? 'ServiceAccount default/default with a token' : 'ServiceAccount default/default',
       async () => {
         const r = await request('GET', '/api/v1/namespaces/default/serviceaccounts/default');
-        return r.status === 200 && ((r.body as { secrets?: unknown[] }).secrets?.length ?? 0) > 0;
+        return r.status === 200 && (!psp || ((r.body as { secrets?: unknown[] }).secrets?.length ?? 0) > 0);
       },
       deadline,
       [controllerManager, apiServer, etcd]
     );
+    const versionResponse = await request('GET', '/version');
+    const gitVersion = String((versionResponse.body as { gitVersion?: unknown }).gitVersion ?? '');
     mark('controllersMs', t);
     const startupMs = Date.now() - t0;
     log(`control plane ready in ${startupMs} ms (${JSON.stringify(timings)})`);
@@ -640,6 +641,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       caPem: pki.caPem,
       dir,
       binDir,
+      etcd: etcdBin,
+      stack,
+      gitVersion,
       get pids() {
         return { etcd: etcd.pid, apiServer: apiServer?.pid ?? -1, controllerManager: controllerManager.pid };
       },

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../cluster/controlPlane.js';
+import { currentStack, stackBinaries, stackNamed, type StackName } from '../cluster/stacks.js';
 import { SIMULATOR_NAMESPACE, STATE_ENV, type HarnessState } from './state.js';
 
 export interface HarnessOptions {
@@ -15,6 +16,8 @@ export interface HarnessOptions {
   workDir?: string;
   /** Directory of the control-plane binaries (default: found/built by test/cluster/build.sh). */
   binDir?: string;
+  /** Which stack (test/cluster/stacks.ts); ASK_ISTIO_STACK, default current. */
+  stack?: StackName;
   /** Leave parts out, e.g. for a control-plane-only run. Both default to true. */
   simulator?: boolean;
   releaseServer?: boolean;
@@ -29,6 +32,7 @@ export interface Harness {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[harness] ${line}\n`));
+  const stack = opts.stack ? stackNamed(opts.stack) : currentStack();
   const ownDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'ask-istio-harness-'));
   mkdirSync(workDir, { recursive: true });
@@ -46,6 +50,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
 
   try {
+    // Builds on first use (cached per machine): the control plane and, on `current`, the real Istio.
+    const bins = opts.binDir ? { binDir: opts.binDir, etcd: 'etcd', istio: {} } : stackBinaries(stack);
     const releaseDir = join(workDir, 'releases');
     mkdirSync(releaseDir, { recursive: true });
     // The release build is independent of the cluster: let it run while the control plane starts.
@@ -53,7 +59,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // Parts are imported lazily so a control-plane-only run does not load them.
     const releaseBuild = wantRelease
       ? import('../release/index.js').then(async (m) => {
-          await m.buildReleases({ dir: releaseDir });
+          await m.buildReleases({
+            dir: releaseDir,
+            versions: stack.name === 'seed' ? m.DEFAULT_VERSIONS : ['1.13.3', stack.istioPrevious, stack.istio],
+            real: Object.fromEntries(Object.entries(bins.istio).map(([v, dir]) => [v, { dir }]))
+          });
           return m;
         })
       : undefined;
@@ -66,8 +76,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const egress = sim?.writeEgressSelectorConfig(join(workDir, 'egress'));
 
     const controlPlane = await startControlPlane({
+      stack: stack.name,
       dir: join(workDir, 'cluster'),
-      binDir: opts.binDir,
+      binDir: bins.binDir,
+      etcd: bins.etcd,
       egressSelectorConfigFile: egress?.configPath,
       log: (l) => log(`cluster: ${l}`)
     });
@@ -77,6 +89,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const simulator = await sim.startSimulator({
         kubeconfigPath: controlPlane.kubeconfigPath,
         egressSocketPath: egress?.socketPath,
+        kubernetesVersion: controlPlane.gitVersion,
+        // The real istiod (pilot-discovery) behind the istiod pods of each real Istio version.
+        processes: {
+          images: Object.entries(bins.istio).map(([v, dir]) =>
+            sim.pilotDiscoveryImage(v, join(dir, 'bin', 'pilot-discovery'))
+          ),
+          workDir: join(workDir, 'pods')
+        },
         log: (l: string) => log(`sim: ${l}`)
       });
       stops.push({ name: 'simulator', stop: () => simulator.stop() });
@@ -107,7 +127,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       simulatorNamespace: SIMULATOR_NAMESPACE,
       components: { controlPlane: true, simulator: sim !== undefined, releaseServer: releaseBaseUrl !== '' },
       startupMs: controlPlane.startupMs,
-      timings: controlPlane.timings
+      timings: controlPlane.timings,
+      stack,
+      kubernetesVersion: controlPlane.gitVersion,
+      realIstio: bins.istio
     };
     const statePath = join(workDir, 'harness-state.json');
     writeFileSync(statePath, JSON.stringify(state, null, 2) + '\n');

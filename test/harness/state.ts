@@ -2,6 +2,7 @@
 // own process), so the harness hands its facts over as a JSON file named by ASK_ISTIO_HARNESS_STATE.
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import type { Stack } from '../cluster/stacks.js';
 
 export const STATE_ENV = 'ASK_ISTIO_HARNESS_STATE';
 export const SIMULATOR_NAMESPACE = 'ask-istio-sim';
@@ -31,6 +32,12 @@ export interface HarnessState {
   /** Control-plane start-up time and its phases, for reports. */
   startupMs: number;
   timings: Record<string, number>;
+  /** The matrix entry this harness runs (test/cluster/stacks.ts). */
+  stack: Stack;
+  /** What the apiserver's /version reports, e.g. v1.35.4. */
+  kubernetesVersion: string;
+  /** Real Istio builds by version: directory with bin/istioctl, bin/pilot-discovery and tree/. */
+  realIstio: Record<string, string>;
 }
 
 export function readHarnessState(): HarnessState {
@@ -64,4 +71,14 @@ export function newNamespace(prefix: string): string {
   const suffix = `${Date.now().toString(36).slice(-5)}-${randomBytes(3).toString('hex')}`;
   const head = clean.slice(0, 63 - suffix.length - 1).replace(/-+$/, '');
   return `${head}-${suffix}`;
+}
+
+/**
+ * For scenarios that exist on one matrix entry only (e.g. PodSecurityPolicy on 1.20, the real istiod on
+ * current): `describeOn(['seed'], describe)('...', () => …)` runs the block there and skips it elsewhere,
+ * so the skip shows in jest's summary with the block's name.
+ */
+export function describeOn<D extends { skip: unknown }>(stacks: ReadonlyArray<Stack['name']>, describe: D): D {
+  const here = process.env.ASK_ISTIO_HARNESS_STATE ? readHarnessState().stack.name : undefined;
+  return (here && stacks.includes(here) ? describe : describe.skip) as D;
 }

@@ -13,6 +13,7 @@ import { addons } from './model/addons.js';
 import { bookinfoApp, bookinfoNetworking } from './model/bookinfo.js';
 import { PROFILE_NAMES, profileDocument } from './model/profiles.js';
 import { DEFAULT_VERSIONS, PLATFORMS, releaseModel, type ReleaseModel } from './model/version.js';
+import { buildRealRelease, type RealBuild } from './real.js';
 import { tarGz, withDirectories, type TarEntry } from './tar.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -127,13 +128,22 @@ async function buildVersion(dir: string, version: string): Promise<BuiltRelease>
   return { version, dir: out, archives };
 }
 
-/** Builds (or reuses) the stand-in releases. Default versions: 1.13.2, 1.13.3, 1.30.3. */
+/**
+ * Builds (or reuses) the releases: the stand-in model for each version, except those named in `real`,
+ * whose archives hold the real istioctl and release tree (test/release/real.ts).
+ * Default versions: 1.13.2, 1.13.3, 1.30.3.
+ */
 export async function buildReleases(opts: {
   dir: string;
   versions?: readonly string[];
+  real?: Record<string, RealBuild>;
 }): Promise<BuiltRelease[]> {
   const versions = opts.versions ?? DEFAULT_VERSIONS;
   const built: BuiltRelease[] = [];
-  for (const v of versions) built.push(await buildVersion(opts.dir, v));
+  for (const v of versions) {
+    const real = opts.real?.[v];
+    if (real) built.push({ version: v, dir: join(opts.dir, v), archives: buildRealRelease(opts.dir, v, real) });
+    else built.push(await buildVersion(opts.dir, v));
+  }
   return built;
 }

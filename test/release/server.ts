@@ -47,6 +47,7 @@ interface IndexEntry {
 export const RELEASE_INDEX: IndexEntry[] = [
   { tag: '1.31.0-rc.0', prerelease: true, publishedAt: '2026-08-19T10:00:00Z' },
   { tag: '1.30.3', prerelease: false, publishedAt: '2026-07-13T10:00:00Z' },
+  { tag: '1.29.6', prerelease: false, publishedAt: '2026-07-13T09:00:00Z' },
   { tag: '1.29.4', prerelease: false, publishedAt: '2026-06-02T10:00:00Z' },
   { tag: '1.30.2', prerelease: false, publishedAt: '2026-06-01T10:00:00Z' },
   { tag: '1.13.3', prerelease: false, publishedAt: '2022-04-13T10:00:00Z' },

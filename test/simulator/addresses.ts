@@ -32,6 +32,14 @@ export class AddressPlan {
     return ip;
   }
 
+  private nextProcess = 1;
+
+  /** A loopback address of its own for a pod whose containers run as real processes (127.B.200+.x). */
+  processIp(): string {
+    const n = this.nextProcess++;
+    return `127.${this.block}.${200 + Math.floor(n / 250)}.${(n % 250) + 1}`;
+  }
+
   podIp(): string {
     const n = this.nextPod++;
     const hi = Math.floor(n / 250);

@@ -15,7 +15,11 @@ export interface EgressFiles {
   socketPath: string;
 }
 
-/** Writes the EgressSelectorConfiguration (apiserver.k8s.io/v1beta1, what 1.20 reads) into `dir`. */
+/**
+ * Writes the EgressSelectorConfiguration into `dir`. `apiserver.k8s.io/v1beta1` is the newest version of
+ * that kind in 1.20 and still in 1.35 (its kube-apiserver registers only v1alpha1 and v1beta1 for it, and
+ * refuses a `v1` file: "no kind EgressSelectorConfiguration is registered for version apiserver.k8s.io/v1").
+ */
 export function writeEgressSelectorConfig(dir: string): EgressFiles {
   mkdirSync(dir, { recursive: true });
   const socketPath = join(dir, 'egress.sock');

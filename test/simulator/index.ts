@@ -2,7 +2,7 @@
 // (virtual-kubelet), the cloud load balancer, Istio's sidecar injector and ingress gateway data
 // plane, and the Bookinfo pods' answers. It talks to the real apiserver with list+watch only.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { Server as NetServer, Socket } from 'node:net';
+import { connect, type Server as NetServer, type Socket } from 'node:net';
 import {
   KubeConfig,
   type V1ConfigMap,
@@ -29,10 +29,12 @@ import { IstioConfig } from './istioConfig.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
 import { CloudLoadBalancer } from './loadBalancer.js';
 import { isReady, Mesh } from './mesh.js';
+import { ProcessRuntime, type ProcessImage } from './processes.js';
 
 export { writeEgressSelectorConfig, type EgressFiles } from './egress.js';
 export { SIM_NAMESPACE, BEHAVIOUR_CONFIGMAP, BEHAVIOUR_ANNOTATION } from './behaviour.js';
 export { INJECTOR_CONFIGMAP } from './injector.js';
+export { pilotDiscoveryImage, type ProcessImage } from './processes.js';
 export { signSession, readSession, templateOf } from './bookinfo.js';
 
 export interface SimulatorOptions {
@@ -45,6 +47,13 @@ export interface SimulatorOptions {
    * simulator; without it, pod IPs are loopback and Endpoints stay empty (1.20 refuses 127/8).
    */
   egressSocketPath?: string;
+  /**
+   * Images whose containers run as real local processes (e.g. the real pilot-discovery behind istiod
+   * pods), with the directory their pod roots go to. See processes.ts.
+   */
+  processes?: { images: readonly ProcessImage[]; workDir: string };
+  /** Reported as the nodes' kubelet version, e.g. v1.35.4. */
+  kubernetesVersion?: string;
 }
 
 export interface Simulator {
@@ -69,7 +78,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const stop = async (): Promise<void> => {
     for (const s of stoppers.reverse()) {
       try {
+        const t = Date.now();
         await s();
+        if (process.env.ASK_ISTIO_SIM_DEBUG) log(`stopped ${s.toString().slice(0, 60)} in ${Date.now() - t} ms`);
       } catch (err) {
         log(`simulator stop: ${(err as Error).message}`);
       }
@@ -151,8 +162,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     );
     stoppers.push(() => closeServer(injector.server as unknown as HttpServer));
 
-    const nodes = nodeObjects(opts.nodes ?? 'virtual-kubelet', plan);
-    const kubelet = new Kubelet(apis, nodes, plan, () => rules, log);
+    const nodes = nodeObjects(opts.nodes ?? 'virtual-kubelet', plan, opts.kubernetesVersion);
+    const cluster = kc.getCurrentCluster();
+    const runtime = opts.processes?.images.length
+      ? new ProcessRuntime({
+          apis,
+          images: opts.processes.images,
+          workDir: opts.processes.workDir,
+          server: cluster?.server ?? '',
+          caPem: cluster?.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : '',
+          log
+        })
+      : undefined;
+    const kubelet = new Kubelet(apis, nodes, plan, () => rules, log, runtime);
     await kubelet.registerNodes();
     late.kubelet = kubelet;
     const theKubelet = kubelet;
@@ -232,9 +254,24 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         });
       });
       const podBySocket = new WeakMap<Socket, V1Pod>();
+      const pipeTo = (ip: string, port: number) => (socket: Socket) => {
+        const upstream = connect(port, ip);
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+        socket.on('close', () => upstream.destroy());
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      };
       const proxy: NetServer = await startEgressProxy(
         opts.egressSocketPath,
-        (host, port) => {
+        (rawHost, rawPort) => {
+          // A Service (by DNS name, as the apiserver's webhook resolver names it, or by ClusterIP) is
+          // answered by one of its Ready endpoints, as kube-proxy would.
+          const backend = serviceBackend(services.list(), podPods.list(), rawHost, rawPort);
+          const host = backend?.podIp ?? rawHost;
+          const port = backend?.port ?? rawPort;
+          const processIp = theKubelet.processAddress(host);
+          if (processIp) return pipeTo(processIp, port);
           const pod = podPods.list().find((p) => p.status?.podIP === host && isReady(p));
           if (
             !pod ||
@@ -249,7 +286,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         },
         log
       );
-      stoppers.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+      // Tunnels the apiserver keeps open (webhook connections to istiod) would hold close() forever.
+      const tunnels = new Set<Socket>();
+      proxy.on('connection', (socket: Socket) => {
+        tunnels.add(socket);
+        socket.once('close', () => tunnels.delete(socket));
+      });
+      stoppers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            proxy.close(() => resolve());
+            for (const t of tunnels) t.destroy();
+          })
+      );
       stoppers.push(() => podServer.closeAllConnections());
     }
 
@@ -265,4 +314,40 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     await stop();
     throw err;
   }
+}
+
+/**
+ * The Ready pod and port behind `host:port` when host names a Service: `<svc>.<ns>.svc[.cluster.local]`
+ * or its ClusterIP. The service port maps to its targetPort (a number, or a named container port).
+ */
+export function serviceBackend(
+  services: readonly V1Service[],
+  pods: readonly V1Pod[],
+  host: string,
+  port: number
+): { podIp: string; port: number } | undefined {
+  const dns = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?\.?$/.exec(host);
+  const svc = services.find((s) =>
+    dns ? s.metadata?.name === dns[1] && s.metadata?.namespace === dns[2] : s.spec?.clusterIP === host
+  );
+  if (!svc?.spec?.selector) return undefined;
+  const sp = svc.spec.ports?.find((p) => p.port === port);
+  if (!sp) return undefined;
+  const selector = svc.spec.selector;
+  const ready = pods.filter(
+    (p) =>
+      p.metadata?.namespace === svc.metadata?.namespace &&
+      !p.metadata?.deletionTimestamp &&
+      isReady(p) &&
+      p.status?.podIP &&
+      Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v)
+  );
+  const pod = ready[Math.floor(Math.random() * ready.length)];
+  if (!pod) return undefined;
+  const tp = sp.targetPort ?? sp.port;
+  const targetPort =
+    typeof tp === 'number' || /^\d+$/.test(String(tp))
+      ? Number(tp)
+      : pod.spec?.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === tp)?.containerPort;
+  return targetPort ? { podIp: pod.status?.podIP ?? '', port: targetPort } : undefined;
 }

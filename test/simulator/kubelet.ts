@@ -5,6 +5,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import {
   PatchStrategy,
   setHeaderOptions,
+  type V1Container,
   type V1ContainerStatus,
   type V1Node,
   type V1Pod,
@@ -13,6 +14,7 @@ import {
 import { apiErrorText, isConflict, isNotFound, type Apis } from './informers.js';
 import { behaviourFor, DEFAULT_START_DELAY_MS, type PodBehaviour, type PodRule } from './behaviour.js';
 import type { AddressPlan } from './addresses.js';
+import type { ProcessRuntime } from './processes.js';
 
 export type NodeMode = 'virtual-kubelet' | 'real';
 
@@ -26,14 +28,18 @@ interface PodState {
   restarts: number;
   startedAt?: string;
   deleting?: boolean;
+  /** Loopback address of the pod's real processes (pods whose containers run as local binaries). */
+  processIp?: string;
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const CRASH_INTERVAL_MS = 1000;
 const FLAP_INTERVAL_MS = 1500;
 const PULL_RETRY_MS = 1500;
+/** A kubelet backs off 10 s, 20 s, … 5 min between restarts; shorter here so tests see it in seconds. */
+const PROCESS_BACKOFF_MS = [1000, 2000, 4000, 8000];
 
-export function nodeObjects(mode: NodeMode, plan: AddressPlan): V1Node[] {
+export function nodeObjects(mode: NodeMode, plan: AddressPlan, kubeletVersion = 'v1.20.2'): V1Node[] {
   const base = (name: string, ip: string, labels: Record<string, string>, virtual: boolean): V1Node => ({
     apiVersion: 'v1',
     kind: 'Node',
@@ -79,8 +85,8 @@ export function nodeObjects(mode: NodeMode, plan: AddressPlan): V1Node[] {
         bootID: '',
         containerRuntimeVersion: virtual ? 'eci://1.0' : 'containerd://1.4.4',
         kernelVersion: '',
-        kubeProxyVersion: 'v1.20.2',
-        kubeletVersion: virtual ? 'v1.20.2-vk' : 'v1.20.2',
+        kubeProxyVersion: kubeletVersion,
+        kubeletVersion: virtual ? `${kubeletVersion}-vk` : kubeletVersion,
         machineID: '',
         operatingSystem: 'linux',
         osImage: virtual ? 'Alibaba Cloud ECI' : 'Alibaba Cloud Linux',
@@ -115,14 +121,17 @@ export class Kubelet {
   private readonly plan: AddressPlan;
   private readonly rules: () => readonly PodRule[];
   private readonly log: (l: string) => void;
+  private readonly processes: ProcessRuntime | undefined;
 
   constructor(
     apis: Apis,
     nodes: V1Node[],
     plan: AddressPlan,
     rules: () => readonly PodRule[],
-    log: (l: string) => void
+    log: (l: string) => void,
+    processes?: ProcessRuntime
   ) {
+    this.processes = processes;
     this.apis = apis;
     this.nodes = nodes;
     this.plan = plan;
@@ -158,10 +167,17 @@ export class Kubelet {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const state of this.pods.values()) for (const t of state.timers) clearTimeout(t);
     this.pods.clear();
+    await this.processes?.stopAll();
+  }
+
+  /** For the egress tunnel: the loopback address where a pod IP's real processes listen, if any. */
+  processAddress(podIp: string): string | undefined {
+    for (const s of this.pods.values()) if (s.ip === podIp && s.processIp && !s.deleting) return s.processIp;
+    return undefined;
   }
 
   /** Informer callback for every pod change. */
@@ -191,6 +207,8 @@ export class Kubelet {
     for (const pod of all) {
       const state = this.pods.get(pod.metadata?.uid ?? '');
       if (!state || state.deleting || !state.ip) continue;
+      // A real process is its own behaviour: restarting it on every rule change would be no kubelet's doing.
+      if (state.processIp) continue;
       for (const t of state.timers) clearTimeout(t);
       state.timers.clear();
       this.run(pod, state, this.behaviourOf(pod));
@@ -202,6 +220,7 @@ export class Kubelet {
     if (!state) return;
     for (const t of state.timers) clearTimeout(t);
     this.pods.delete(uid);
+    void this.processes?.stop(uid);
   }
 
   private later(state: PodState, ms: number, fn: () => void | Promise<void>): void {
@@ -261,6 +280,11 @@ export class Kubelet {
     try {
       for (const c of pod.spec?.containers ?? [])
         await this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      if (this.processes) {
+        const grace = Math.min((pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, 5000);
+        await this.processes.stop(uid, undefined, grace);
+        this.processes.forget(pod);
+      }
       // The containers "stopped": confirm the deletion as the kubelet does, with grace period 0.
       await this.apis.core.deleteNamespacedPod({
         name,
@@ -344,8 +368,100 @@ export class Kubelet {
         return;
       }
       if (fault === 'flapping') return this.flap(pod, state, target, true);
+      if (this.processes?.claims(pod)) return this.runProcesses(pod, state);
       await this.writeRunning(pod, state, () => true);
     });
+  }
+
+  /**
+   * Containers with a local binary run as real processes: Running at once, Ready when their own readiness
+   * probe passes, restarted with back-off when they exit (the pod shows the restarts, CrashLoopBackOff).
+   */
+  private async runProcesses(pod: V1Pod, state: PodState): Promise<void> {
+    const runtime = this.processes as ProcessRuntime;
+    state.processIp ??= this.plan.processIp();
+    const ip = state.processIp;
+    const claimed = (pod.spec?.containers ?? []).filter((c) => runtime.imageFor(c));
+    const ready = new Map<string, boolean>(claimed.map((c) => [c.name, false]));
+    const restarts = new Map<string, number>();
+    const lastExit = new Map<string, { code: number | null; at: Date; startedAt: Date }>();
+    const waiting = new Map<string, string>();
+    const write = (): Promise<void> =>
+      this.writeRunning(
+        pod,
+        state,
+        (name) => (ready.has(name) ? ready.get(name) === true : true),
+        (s) => {
+          if (!ready.has(s.name)) return s;
+          const exit = lastExit.get(s.name);
+          const reason = waiting.get(s.name);
+          return {
+            ...s,
+            restartCount: restarts.get(s.name) ?? 0,
+            ...(reason ? { started: false, state: { waiting: { reason, message: `back-off restarting failed container=${s.name} pod=${state.name}` } } } : {}),
+            ...(exit
+              ? {
+                  lastState: {
+                    terminated: {
+                      exitCode: exit.code ?? 137,
+                      reason: exit.code === 0 ? 'Completed' : 'Error',
+                      startedAt: exit.startedAt,
+                      finishedAt: exit.at,
+                      containerID: s.containerID
+                    }
+                  }
+                }
+              : {})
+          };
+        }
+      );
+    const launch = async (c: V1Container): Promise<void> => {
+      if (this.stopped || state.deleting) return;
+      const started = new Date();
+      try {
+        await runtime.start(pod, c, ip, (code, signal, logTail) => {
+          ready.set(c.name, false);
+          const n = (restarts.get(c.name) ?? 0) + 1;
+          restarts.set(c.name, n);
+          lastExit.set(c.name, { code: code ?? (signal ? 137 : 1), at: new Date(), startedAt: started });
+          waiting.set(c.name, 'CrashLoopBackOff');
+          this.log(`pod ${state.namespace}/${state.name}: ${c.name} exited (${signal ?? code}); last lines:\n${logTail}`);
+          void write().then(() => this.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container'));
+          this.later(state, PROCESS_BACKOFF_MS[Math.min(n - 1, PROCESS_BACKOFF_MS.length - 1)] ?? 8000, async () => {
+            waiting.delete(c.name);
+            await launch(c);
+          });
+        });
+      } catch (err) {
+        this.log(`pod ${state.namespace}/${state.name}: cannot start ${c.name}: ${(err as Error).message}`);
+        waiting.set(c.name, 'CreateContainerConfigError');
+        await write();
+        this.later(state, 2000, async () => {
+          waiting.delete(c.name);
+          await launch(c);
+        });
+        return;
+      }
+      await write();
+    };
+    for (const c of claimed) await launch(c);
+    // The kubelet's prober: each container's own readinessProbe (initial delay, period).
+    for (const c of claimed) {
+      const period = Math.max(1, c.readinessProbe?.periodSeconds ?? 10) * 1000;
+      const tick = async (): Promise<void> => {
+        if (this.stopped || state.deleting) return;
+        const ok = !waiting.has(c.name) && (await runtime.probe(pod, c, ip));
+        if (ok !== ready.get(c.name)) {
+          ready.set(c.name, ok);
+          await write();
+          if (!ok) await this.event(pod, 'Warning', 'Unhealthy', 'Readiness probe failed');
+        }
+        // Until first Ready, probe every 500 ms: the kubelet's period is what bounds a real pod, and these
+        // processes start in seconds; after that, the container's own period.
+        this.later(state, ok || ready.get(c.name) ? period : Math.min(period, 500), tick);
+      };
+      this.later(state, (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000, tick);
+    }
   }
 
   private async crashLoop(pod: V1Pod, state: PodState, target: string): Promise<void> {
@@ -465,9 +581,14 @@ export class Kubelet {
       containerID: containerId(this.podKey(pod), c.name),
       ready: true,
       restartCount: 0,
-      state: {
-        terminated: { exitCode: 0, reason: 'Completed', startedAt: new Date(), finishedAt: new Date() }
-      }
+      // A sidecar container (restartPolicy Always, e.g. Istio's native-sidecar istio-proxy) keeps running.
+      ...(c.restartPolicy === 'Always'
+        ? { started: true, state: { running: { startedAt: new Date() } } }
+        : {
+            state: {
+              terminated: { exitCode: 0, reason: 'Completed', startedAt: new Date(), finishedAt: new Date() }
+            }
+          })
     }));
   }
 

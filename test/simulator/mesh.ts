@@ -33,8 +33,12 @@ export function isReady(pod: V1Pod): boolean {
   );
 }
 
+/** An `istio-proxy` container, or a native sidecar (init container with restartPolicy Always). */
 export function hasSidecar(pod: V1Pod): boolean {
-  return (pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy');
+  return (
+    (pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy') ||
+    (pod.spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always')
+  );
 }
 
 export function podView(pod: V1Pod): PodView {

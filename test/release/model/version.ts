@@ -74,7 +74,7 @@ function oldLine(version: string, revision: string): ReleaseModel {
   };
 }
 
-function currentLine(version: string, revision: string): ReleaseModel {
+function currentLine(version: string, revision: string, minK8sMinor = 32): ReleaseModel {
   return {
     version,
     minor: Number(version.split('.')[1]),
@@ -91,7 +91,7 @@ function currentLine(version: string, revision: string): ReleaseModel {
     bookinfoRunAsUser: false,
     bookinfoPrometheusAnnotations: true,
     pdbApiVersion: 'policy/v1',
-    minK8sMinor: 32,
+    minK8sMinor,
     versionOutput: 'client-version',
     progressEmoji: true,
     installedStateCR: false,
@@ -112,6 +112,8 @@ function currentLine(version: string, revision: string): ReleaseModel {
 const MODELS: Record<string, () => ReleaseModel> = {
   '1.13.2': () => oldLine('1.13.2', '91e5ba6a0fbcb4a2f19e4d1b9fbd58b0e5e17a2b'),
   '1.13.3': () => oldLine('1.13.3', 'e2f34bdb4dd9b4b13bb15e1a0f2b9a6a2ea56bd5'),
+  // 1.29 supports Kubernetes 1.31–1.35 (istio.io's supportStatus.yml); its istioctl's MinK8SVersion is 31.
+  '1.29.6': () => currentLine('1.29.6', '7019d6d3608e5b1c2a3f4e5d6c7b8a9f0e1d2c3b', 31),
   '1.30.2': () => currentLine('1.30.2', '0d3e2d54c4c1d0b6a4ff42d6f0ba2d1a6e4c5b31'),
   '1.30.3': () => currentLine('1.30.3', '7a5f9b2e8c3d4a1f6b0e9d8c7a6b5f4e3d2c1b0a')
 };

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `npm test`: the unit tests, then the e2e suite once per matrix entry (test/cluster/stacks.ts), each entry
+# in a network namespace of its own where nothing can leave the machine (test/isolation/isolated.sh: the
+# run fails when any process of the harness or the action tried to reach an address off the loopback).
+#
+#   npm test                          unit + e2e on seed and current
+#   npm test -- --stack current       unit + e2e on one entry (also ASK_ISTIO_STACKS="current")
+#   npm test -- --e2e-only --stack seed __tests__/e2e/routing.test.ts   extra arguments go to jest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stacks="${ASK_ISTIO_STACKS:-seed current}"
+unit=1
+e2e=1
+args=()
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --stack) stacks="$2"; shift 2 ;;
+    --stack=*) stacks="${1#--stack=}"; shift ;;
+    --unit-only) e2e=0; shift ;;
+    --e2e-only) unit=0; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+export NODE_OPTIONS=--experimental-vm-modules
+jest=(node_modules/.bin/jest --passWithNoTests)
+[ "$unit" = 0 ] || "${jest[@]}" --selectProjects unit "${args[@]}"
+[ "$e2e" = 1 ] || exit 0
+
+# Build (or find) each entry's binaries before entering the namespace: builds need the module proxy.
+for s in $stacks; do
+  case "$s" in
+    seed) bash test/cluster/build.sh >/dev/null ;;
+    current) bash test/cluster/gobuild/build.sh >/dev/null ;;
+    *) echo "unknown stack $s (seed, current)" >&2; exit 2 ;;
+  esac
+done
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
+for s in $stacks; do
+  echo "=== e2e on the $s stack ===" >&2
+  start=$(date +%s)
+  ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$s.jsonl" -- \
+    "${jest[@]}" --selectProjects e2e "${args[@]}"
+  echo "=== e2e on the $s stack passed in $(( $(date +%s) - start ))s ===" >&2
+done
