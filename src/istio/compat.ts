@@ -58,8 +58,9 @@ export function checkCompatibility(istioVersion: string, kubeVersion: string): C
     .filter(([, r]) => kube.minor >= r.min && kube.minor <= r.max)
     .map(([m]) => Number(m));
   const fixes: Compatibility['fixes'] = [];
-  // Istio ≤ 1.14.0 hard-codes policy/v1beta1 PodDisruptionBudgets, which Kubernetes 1.25 removed.
-  if (istio.major === 1 && istio.minor <= 14 && kube.minor >= 25) {
+  // Istio ≤ 1.13 hard-codes policy/v1beta1 PodDisruptionBudgets, which Kubernetes 1.25 removed; from
+  // 1.14.0 the charts pick policy/v1 by the cluster's capabilities (Kubernetes ≥ 1.21).
+  if (istio.major === 1 && istio.minor <= 13 && kube.minor >= 25) {
     fixes.push({
       key: 'values.global.defaultPodDisruptionBudget.enabled',
       value: 'false',

@@ -66,7 +66,7 @@ describe('checkCompatibility', () => {
 
   it.each([
     ['1.13.3', '1.25.0', true],
-    ['1.14.6', '1.26.3', true],
+    ['1.13.9', '1.26.3', true],
     ['1.13.3', '1.24.9', false], // PDB policy/v1beta1 still served
     ['1.15.0', '1.25.0', false] // Istio 1.15 uses policy/v1
   ])('PDB fix for Istio %s on Kubernetes %s: %p', (istio, kube, wanted) => {
@@ -78,5 +78,11 @@ describe('checkCompatibility', () => {
     } else {
       expect(c.fixes).toEqual([]);
     }
+  });
+
+  // Istio 1.14.0's charts (istio-discovery, istio-ingress, istio-egress poddisruptionbudget.yaml) pick
+  // policy/v1 when `semverCompare ">=1.21-0" .Capabilities.KubeVersion.GitVersion`; 1.13.x hard-codes v1beta1.
+  it.each(['1.14.0', '1.14.6'])('[R3-8] needs no PDB fix for Istio %s on Kubernetes 1.25+', (istio) => {
+    for (const kube of ['1.25.0', '1.26.3']) expect(checkCompatibility(istio, kube).fixes).toEqual([]);
   });
 });
