@@ -166,7 +166,7 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     example: 'https://cs.cn-hangzhou.aliyuncs.com',
     description:
-      'Container Service OpenAPI endpoint. Empty means the regional public endpoint for `region-id`.'
+      'Container Service (ACK) OpenAPI endpoint. Empty means the one the Alibaba Cloud SDK picks for `region-id`: `cs.<region>.aliyuncs.com`, or `cs.aliyuncs.com` for regions such as cn-wuhan, cn-zhangbei and the finance/gov regions.'
   },
   {
     name: 'sts-endpoint',
@@ -174,7 +174,8 @@ export const INPUTS: readonly InputSpec[] = [
     kind: 'string',
     default: '',
     example: 'https://sts.cn-hangzhou.aliyuncs.com',
-    description: 'STS endpoint for way 3. Empty means the regional endpoint for `region-id`.'
+    description:
+      'STS endpoint for way 3. Empty means the one the Alibaba Cloud SDK picks for `region-id`: `sts.<region>.aliyuncs.com`, or `sts.aliyuncs.com` for regions such as cn-wuhan, ap-south-1 and ap-southeast-2.'
   },
   // --- istio ------------------------------------------------------------------------------------
   {
