@@ -147,7 +147,7 @@ async function oidcCredentials(
   const secrets = mask([token]);
   const endpoint = await chooseEndpoint('sts', auth.stsEndpoint, auth.regionId);
   (deps.log ?? core.info)(
-    `Exchanging the GitHub OIDC token for temporary credentials of ${auth.roleArn} at ${describeEndpoint(endpoint)}.`
+    `Exchanging the GitHub OIDC token for temporary credentials of RAM role ${auth.roleArn} (STS AssumeRoleWithOIDC at ${describeEndpoint(endpoint)}).`
   );
   const temp = await withRetry(
     () =>

@@ -196,7 +196,7 @@ class Problems {
 const AUTH_WAYS =
   'give exactly one way to reach the cluster: (1) kubeconfig [+ context]; ' +
   '(2) access-key-id + access-key-secret [+ security-token] + region-id + cluster-id; ' +
-  '(3) role-arn + oidc-provider-arn + region-id + cluster-id (GitHub OIDC, needs permissions: id-token: write)';
+  '(3) role-arn + oidc-provider-arn + region-id + cluster-id (GitHub OIDC → RAM role via STS AssumeRoleWithOIDC, needs permissions: id-token: write)';
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
@@ -328,7 +328,9 @@ function parseAuth(p: Problems, env: ParseEnv, secrets: string[]): AuthConfig | 
       p.add('security-token', 'is required: access-key-id is a temporary STS key (STS....)');
     }
     if (p.given('sts-endpoint') !== '')
-      p.warnings.push('sts-endpoint is ignored: it is only used with role-arn (OIDC).');
+      p.warnings.push(
+        'sts-endpoint is ignored: it is only used with role-arn (GitHub OIDC → RAM role via STS AssumeRoleWithOIDC).'
+      );
     const target = parseCloudTarget(p, 'access-key-id/access-key-secret');
     if (!target || id === '' || secret === '') return undefined;
     return {

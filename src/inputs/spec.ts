@@ -107,7 +107,7 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     example: 'acs:ram::1234567890123456:role/github-deployer',
     description:
-      "Way 3 of 3: RAM role assumed with the workflow's GitHub OIDC token (needs `permissions: id-token: write`). Use with `oidc-provider-arn`."
+      "Way 3 of 3: RAM role assumed with the workflow's GitHub OIDC token through STS AssumeRoleWithOIDC (needs `permissions: id-token: write`). Use with `oidc-provider-arn`."
   },
   {
     name: 'oidc-provider-arn',
@@ -466,7 +466,8 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     actionDefault: '${{ github.token }}',
     example: '${{ github.token }}',
-    description: 'Token for the pull request comment.'
+    description:
+      "Token for the pull request comment (`comment-on-pr`) and for GitHub's releases API when `istio-version` is `latest` or a minor line such as `1.30` (a higher rate limit; sent only when the job's own API is api.github.com)."
   },
   {
     name: 'comment-on-pr',
