@@ -3,7 +3,8 @@
 // findings are `<Level> [ISTnnnn] (<origin>) <message>` lines on stdout, followed by cobra's
 // `Error: Issues found when checking the cluster. …` on stderr; a failed check prints only
 // `Error: <why>` on stderr. 1.30 colours the finding lines with ANSI codes even off a terminal.
-// `-o json` would be cleaner, but precheck has no `-o` before 1.1x (1.13 registers it on analyze only).
+// `-o json` would be cleaner, but precheck has its own `-o` only from 1.20 (1.13 to 1.19 register it on
+// analyze only), and the action supports 1.13.
 import { ActionError } from '../errors.js';
 import { TRANSIENT_OUTPUT } from '../istioctl/run.js';
 

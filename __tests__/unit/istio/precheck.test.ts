@@ -7,7 +7,7 @@
 //     (kube client, version, discovery) returns its own error: `Error: <err>` on stderr, nothing on stdout,
 //     exit 1 as well. No issues: `✔ No issues found …` on stderr, exit 0.
 //   1.13 istioctl/cmd/precheck.go — the same messages, uncoloured off a terminal, Info findings included;
-//     no `-o` flag on precheck (it belongs to analyze), so the log format is the only portable one.
+//     no `-o` flag on precheck until 1.20 (it belongs to analyze), so the log format is the only portable one.
 import { describe, expect, it } from '@jest/globals';
 import { precheckFailure, readPrecheck } from '../../../src/istio/precheck.js';
 
