@@ -11,6 +11,7 @@ import type { Addon, AuthConfig, Config, IstioConfig, LifecycleConfig, RoutingCo
 import { formatDuration, parseDuration } from './duration.js';
 import { ADDONS, BOOKINFO_SERVICES, inputSpec } from './spec.js';
 import { didYouMean } from './suggest.js';
+import { controlPlaneShape, istioMinorOf } from '../istio/profiles.js';
 
 /** Action inputs by name (as in action.yml); missing or empty means "use the default". */
 export type RawInputs = Record<string, string>;
@@ -448,6 +449,40 @@ function parseIstio(p: Problems): IstioConfig {
   };
 }
 
+/**
+ * The profile must be able to carry what the other inputs ask for, decided before anything is installed:
+ * `gateway` needs the ingress gateway (minimal, empty, remote ≥ 1.16 and ambient ≥ 1.18 disable it), and
+ * Bookinfo's sidecars need an istiod in the cluster to inject them (empty and remote ≥ 1.16 run none).
+ * With install-istio: never the action installs nothing, so the profile is not what runs.
+ */
+function checkProfile(p: Problems, istio: IstioConfig, app: { bookinfo: boolean; gateway: boolean }): void {
+  if (istio.install === 'never') return;
+  const minor = istioMinorOf(istio.versionSpec);
+  const release = minor === undefined ? 'the newest Istio' : `Istio 1.${minor}`;
+  const shape = controlPlaneShape(istio, minor);
+  if (!shape.exists) {
+    p.add(
+      'istio-profile',
+      `${release} has no ${istio.profile} profile (manifests/profiles/${istio.profile}.yaml is not in that release)`
+    );
+    return;
+  }
+  if (app.gateway && !shape.ingressGateway) {
+    p.add(
+      'gateway',
+      `is true${p.given('gateway') === '' ? ' (the default)' : ''}, but istio-profile ${istio.profile} installs no ingress gateway in ${release}, so nothing could serve the Bookinfo Gateway, the smoke test or the verification; set gateway: false (smoke-test and verify-routing need the gateway and are then skipped), or keep the gateway with istio-set components.ingressGateways[0].enabled=true`,
+      'false'
+    );
+  }
+  if (app.bookinfo && !shape.istiod) {
+    p.add(
+      'istio-profile',
+      `${istio.profile} runs no istiod in this cluster in ${release}, so nothing injects Bookinfo's sidecars; use a profile with istiod (default, demo, minimal), or set bookinfo: false`,
+      'minimal'
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lifecycle, namespace and gateway hosts (the preview id feeds the other two)
 
@@ -734,6 +769,8 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
         `unknown addon ${JSON.stringify(a)}; available: ${ADDONS.join(', ')}${didYouMean(a, ADDONS)}`
       );
   }
+
+  checkProfile(p, istio, { bookinfo, gateway });
 
   const waitTimeoutMs = p.duration('wait-timeout', 1_000, 6 * 3_600_000);
   const podAnnotations = Object.fromEntries(
