@@ -564,6 +564,24 @@ function parseGatewayHosts(p: Problems, previewId: string | undefined, previewBr
   return hosts;
 }
 
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Alibaba Cloud blocks HTTP(S) to a domain without an ICP filing on servers in mainland China regions
+ * (every `cn-*` region except Hong Kong), so a preview host that is a domain would fail the smoke test and
+ * the verification there unless the domain is filed. The action cannot see filings: it warns.
+ */
+export function icpWarning(regionId: string, hosts: readonly string[]): string | undefined {
+  if (!regionId.startsWith('cn-') || regionId.startsWith('cn-hongkong')) return undefined;
+  const domains = hosts.filter((h) => h !== '*' && !IPV4.test(h));
+  if (domains.length === 0) return undefined;
+  return (
+    `gateway-hosts: ${domains.join(', ')} ${domains.length === 1 ? 'is a domain' : 'are domains'} and region-id ${regionId} is in mainland China, ` +
+    'where Alibaba Cloud blocks HTTP(S) requests for domains without an ICP filing; the smoke test and the routing ' +
+    'verification will fail unless the domain has an ICP filing. Use a filed domain, gateway-hosts: * (the SLB address, one preview at a time), or a cluster outside the mainland (e.g. cn-hongkong).'
+  );
+}
+
 function parseLifecycle(p: Problems, previewId: string | undefined): LifecycleConfig {
   const mode = p.oneOf<LifecycleConfig['mode']>('mode');
   const pruneOlderThanMs = p.duration('prune-older-than', 60_000, 365 * 86_400_000);
@@ -757,6 +775,11 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const bookinfo = p.bool('bookinfo');
   const gateway = p.bool('gateway');
   const gatewayHosts = parseGatewayHosts(p, previewId, previewBroken && previewId === undefined);
+
+  if (auth && auth.kind !== 'kubeconfig') {
+    const warning = icpWarning(auth.regionId, gatewayHosts);
+    if (warning) p.warnings.push(warning);
+  }
 
   const addons: Addon[] = [];
   for (const a of p.words('addons')) {

@@ -979,3 +979,36 @@ describe('[R3-1] profiles without an ingress gateway or istiod', () => {
     expect(parseConfig({ ...BASE, 'istio-profile': 'minimal', 'install-istio': 'never' }).gateway).toBe(true);
   });
 });
+
+describe('[R3-6] mainland China regions and hosts without an ICP filing', () => {
+  const ak = { kubeconfig: '', ...AK };
+  const icpWarnings = (raw: RawInputs) => parseConfig(raw).warnings.filter((w) => /ICP filing/.test(w));
+
+  it('[R3-6] cn-hangzhou with a domain in gateway-hosts warns, naming both inputs and the host', () => {
+    const w = icpWarnings({ ...ak, 'gateway-hosts': 'bookinfo.example.com, 47.1.2.3' });
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(
+      /^gateway-hosts: bookinfo\.example\.com is a domain and region-id cn-hangzhou is in mainland China/
+    );
+    expect(w[0]).toContain('ICP filing');
+  });
+
+  it.each([
+    ['cn-hongkong', 'bookinfo.example.com'], // Hong Kong needs no ICP filing
+    ['ap-southeast-1', 'bookinfo.example.com'],
+    ['cn-shanghai', '*'], // the SLB address itself, no Host name
+    ['cn-shanghai', '47.1.2.3']
+  ])('[R3-6] %s with gateway-hosts %s does not warn', (region, hosts) => {
+    expect(icpWarnings({ ...ak, 'region-id': region, 'gateway-hosts': hosts })).toEqual([]);
+  });
+
+  it('[R3-6] also for the OIDC way, and for wildcard domains', () => {
+    const w = icpWarnings({
+      kubeconfig: '',
+      ...OIDC,
+      'region-id': 'cn-beijing',
+      'gateway-hosts': '*.preview.example.com'
+    });
+    expect(w[0]).toMatch(/^gateway-hosts: \*\.preview\.example\.com is a domain and region-id cn-beijing/);
+  });
+});
