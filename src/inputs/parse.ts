@@ -775,6 +775,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const bookinfo = p.bool('bookinfo');
   const gateway = p.bool('gateway');
   const gatewayHosts = parseGatewayHosts(p, previewId, previewBroken && previewId === undefined);
+  const allowSharedHosts = p.bool('allow-shared-hosts');
 
   if (auth && auth.kind !== 'kubeconfig') {
     const warning = icpWarning(auth.regionId, gatewayHosts);
@@ -824,6 +825,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
     bookinfo,
     gateway,
     gatewayHosts,
+    allowSharedHosts,
     addons,
     waitTimeoutMs: waitTimeoutMs ?? 600_000,
     podAnnotations,

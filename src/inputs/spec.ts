@@ -311,6 +311,15 @@ export const INPUTS: readonly InputSpec[] = [
     description: 'Hosts the Gateway accepts, comma or newline separated. `{id}` is replaced by `preview-id`.'
   },
   {
+    name: 'allow-shared-hosts',
+    group: 'app',
+    kind: 'bool',
+    default: 'false',
+    example: 'true',
+    description:
+      'Deploy even when a Gateway in another namespace claims the same host on the same ingress gateway and port (Istio then serves that host from the older Gateway). Without it such a preview (`preview-id`) is refused; other runs only warn.'
+  },
+  {
     name: 'addons',
     group: 'app',
     kind: 'list',
