@@ -326,7 +326,8 @@ try {
       const results = await Promise.all(
         ids.map((id) =>
           runAction({
-            inputs: { ...baseInputs, 'preview-id': id },
+            // Each preview its own host: previews sharing `*` on the ingress are refused (allow-shared-hosts).
+            inputs: { ...baseInputs, 'preview-id': id, 'gateway-hosts': 'pr-{id}.bench.example.com' },
             toolCache: warmCache,
             post: false,
             env: { NODE_OPTIONS: `--import ${probe}`, BENCH_RSS_FILE: rssFile }

@@ -1,7 +1,7 @@
-// Regenerates the README sections that are derived from code (inputs, outputs, routing variants), so the
-// docs can't drift from the contract. `npm run docs`; __tests__/unit/readme.test.ts fails when stale.
+// Regenerates the README sections that are derived from code (inputs, outputs, routing variants) and
+// action.yml, so the docs can't drift from the contract. `npm run docs`; __tests__/unit/readme.test.ts fails when stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderInputsMarkdown, renderOutputsMarkdown } from '../src/inputs/docs.js';
+import { renderActionYml, renderInputsMarkdown, renderOutputsMarkdown } from '../src/inputs/docs.js';
 import { renderVariantTable } from '../src/routing/docs.js';
 
 export function generatedSections(): Record<string, string> {
@@ -27,5 +27,6 @@ export function refreshReadme(text: string): string {
 if (process.argv[1]?.endsWith('docs.ts')) {
   const readme = readFileSync('README.md', 'utf8');
   writeFileSync('README.md', refreshReadme(readme));
-  console.log('README.md regenerated sections: inputs, outputs, routing variants');
+  writeFileSync('action.yml', renderActionYml());
+  console.log('README.md regenerated sections: inputs, outputs, routing variants; action.yml regenerated');
 }

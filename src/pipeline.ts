@@ -17,12 +17,15 @@ import {
   deployBookinfo,
   awaitBookinfo,
   applyBookinfoGateway,
+  bookinfoGatewayObjects,
   startAnalysis,
   reportAnalysis
 } from './bookinfo/deploy.js';
 import { applyRouting } from './routing/apply.js';
 import { resolveGateway } from './gateway/resolve.js';
+import { checkSharedHosts } from './gateway/shared.js';
 import { verify } from './verify/run.js';
+import { locateReviewsPods } from './verify/origin.js';
 import { teardownPreview, prunePreviews } from './lifecycle/previews.js';
 
 async function connect(config: Config, report: RunReport, signal?: AbortSignal) {
@@ -101,6 +104,18 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
   // the rollout wait (the cluster's own limit) overlaps istioctl analyze instead of preceding it.
   let deployments: string[] = [];
   if (config.bookinfo) {
+    // Before anything of Bookinfo is applied: another namespace's Gateway claiming our hosts would take
+    // our traffic (Istio gives a shared host to the older Gateway); a preview is refused, others warned.
+    if (config.gateway) {
+      await report.steps.run('Check gateway hosts', async () =>
+        checkSharedHosts({
+          kube,
+          config,
+          objects: await bookinfoGatewayObjects({ config, ownership: own, readSample }),
+          report
+        })
+      );
+    }
     deployments = await report.steps.run('Deploy Bookinfo', () =>
       deployBookinfo({ kube, config, ownership: own, readSample, report })
     );
@@ -185,7 +200,9 @@ async function gatewayAndVerify(
     config.bookinfo &&
     (config.verify.smokeTest || config.verify.verifyRouting)
   ) {
-    await report.steps.run('Verify', () => verify({ config, report, signal }));
+    await report.steps.run('Verify', () =>
+      verify({ config, report, signal, locatePods: () => locateReviewsPods(kube, config.namespace) })
+    );
   }
 }
 

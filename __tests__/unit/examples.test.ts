@@ -107,6 +107,18 @@ describe('example workflows', () => {
       }
     });
 
+    it('[R3-6] draws no ICP-filing warning (preview hosts work in the example region as written)', () => {
+      for (const job of Object.values(w.jobs ?? {})) {
+        for (const s of (job.steps ?? []).filter(ours)) {
+          const warnings = parseConfig(rawInputs(s), runEnvFor(w, job.permissions)).warnings;
+          expect({ step: s.id ?? s.uses, icp: warnings.filter((x) => /ICP filing/.test(x)) }).toEqual({
+            step: s.id ?? s.uses,
+            icp: []
+          });
+        }
+      }
+    });
+
     it('reads only outputs the action declares', () => {
       const ids = new Set(
         steps(w)
@@ -138,5 +150,22 @@ describe('example workflows', () => {
     expect(read('oidc.yml').permissions?.['id-token']).toBe('write');
     const smoke = readFileSync(path.join(dir, 'smoke.yml'), 'utf8');
     expect(smoke).toMatch(/if: always\(\)\s+uses: org\/ask-istio-action@v1[\s\S]*mode: teardown/);
+  });
+});
+
+describe('[R3-6] the README example', () => {
+  it('[R3-6] is accepted and draws no ICP-filing warning', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const w = load(block) as Workflow;
+    const step = steps(w).find(ours);
+    expect(step).toBeDefined();
+    const config = parseConfig(rawInputs(step as Step), {
+      eventName: 'pull_request',
+      prNumber: 7,
+      oidcAvailable: true
+    });
+    expect(config.warnings.filter((x) => /ICP filing/.test(x))).toEqual([]);
+    expect(config.gatewayHosts).toEqual([`pr-${config.lifecycle.previewId}.preview.example.com`]);
   });
 });

@@ -17,7 +17,7 @@ export interface ApiEndpoint {
   protocol?: 'http' | 'https';
 }
 
-/** `cs.<region>.aliyuncs.com`, or an override given as a host or a URL (`http://127.0.0.1:8080`). */
+/** An override given as a host or a URL (`http://127.0.0.1:8080`), else the fallback host. */
 export function resolveEndpoint(override: string | undefined, fallbackHost: string): ApiEndpoint {
   const value = override?.trim();
   if (!value) return { host: fallbackHost };
@@ -26,6 +26,32 @@ export function resolveEndpoint(override: string | undefined, fallbackHost: stri
     return { host: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' };
   }
   return { host: value.replace(/\/+$/, '') };
+}
+
+export type OpenApiProduct = 'cs' | 'sts';
+
+/**
+ * The endpoint for `product` in `regionId`: the user's override when given, else the host the SDK itself
+ * picks for the region. Both SDKs carry a per-region endpoint map (several regions — cn-wuhan, cn-fujian,
+ * cn-zhangbei, finance and gov regions, and for STS also ap-south-1 and ap-southeast-2 — use the central
+ * `<product>.aliyuncs.com`) and fall back to `<product>.<region>.aliyuncs.com`. A client is built without
+ * credentials only to read its choice; nothing is sent.
+ */
+export async function chooseEndpoint(
+  product: OpenApiProduct,
+  override: string | undefined,
+  regionId: string
+): Promise<ApiEndpoint> {
+  if (override?.trim()) return resolveEndpoint(override, '');
+  const config = { regionId } as never;
+  const client =
+    product === 'cs'
+      ? new (exportsOf<CsExports>(await import('@alicloud/cs20151215')).default)(config)
+      : new (exportsOf<StsExports>(await import('@alicloud/sts20150401')).default)(config);
+  const host = (client as unknown as { _endpoint?: unknown })._endpoint;
+  if (typeof host !== 'string' || host === '')
+    throw new Error(`the ${product} SDK chose no endpoint for region ${regionId}`);
+  return { host };
 }
 
 export function describeEndpoint(e: ApiEndpoint): string {

@@ -18,7 +18,7 @@ import {
   classifySdkError,
   describeClusterUserKubeconfig,
   describeEndpoint,
-  resolveEndpoint,
+  chooseEndpoint,
   type AccessKeyCredentials,
   type ApiEndpoint
 } from './aliyun.js';
@@ -106,7 +106,7 @@ async function fetchFromAck(
   secrets: string[],
   deps: AuthDeps
 ): Promise<{ config: string; expiration?: string }> {
-  const endpoint = resolveEndpoint(auth.ackEndpoint, `cs.${auth.regionId}.aliyuncs.com`);
+  const endpoint = await chooseEndpoint('cs', auth.ackEndpoint, auth.regionId);
   (deps.log ?? core.info)(
     `Requesting a ${auth.kubeconfigTtlMinutes}-minute kubeconfig for cluster ${auth.clusterId} from ${describeEndpoint(endpoint)}` +
       ` (${auth.privateEndpoint ? 'VPC-internal' : 'public'} API server address).`
@@ -145,9 +145,9 @@ async function oidcCredentials(
     );
   }
   const secrets = mask([token]);
-  const endpoint = resolveEndpoint(auth.stsEndpoint, `sts.${auth.regionId}.aliyuncs.com`);
+  const endpoint = await chooseEndpoint('sts', auth.stsEndpoint, auth.regionId);
   (deps.log ?? core.info)(
-    `Exchanging the GitHub OIDC token for temporary credentials of ${auth.roleArn} at ${describeEndpoint(endpoint)}.`
+    `Exchanging the GitHub OIDC token for temporary credentials of RAM role ${auth.roleArn} (STS AssumeRoleWithOIDC at ${describeEndpoint(endpoint)}).`
   );
   const temp = await withRetry(
     () =>

@@ -197,13 +197,20 @@ export async function checkProductpage(kube: Kube, namespace: string, timeoutMs:
   );
 }
 
-export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
-  const { kube, config, ownership, readSample, report } = args;
-  const objects = planGateway(await readSample(GATEWAY_FILE), {
-    namespace: config.namespace,
-    ownership,
-    hosts: config.gatewayHosts
+/** Bookinfo's Gateway + VirtualService as they will be applied (for checks before anything is applied). */
+export async function bookinfoGatewayObjects(
+  args: Pick<StepArgs, 'config' | 'ownership' | 'readSample'>
+): Promise<KubeObject[]> {
+  return planGateway(await args.readSample(GATEWAY_FILE), {
+    namespace: args.config.namespace,
+    ownership: args.ownership,
+    hosts: args.config.gatewayHosts
   });
+}
+
+export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
+  const { kube, config, report } = args;
+  const objects = await bookinfoGatewayObjects(args);
   if (
     config.lifecycle.dryRun &&
     !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))

@@ -95,6 +95,8 @@ export interface Config {
   bookinfo: boolean;
   gateway: boolean;
   gatewayHosts: string[];
+  /** `allow-shared-hosts`: share hosts with another namespace's Gateway on the same ingress knowingly. */
+  allowSharedHosts: boolean;
   addons: Addon[];
   waitTimeoutMs: number;
   podAnnotations: Record<string, string>;

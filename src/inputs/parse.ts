@@ -11,6 +11,7 @@ import type { Addon, AuthConfig, Config, IstioConfig, LifecycleConfig, RoutingCo
 import { formatDuration, parseDuration } from './duration.js';
 import { ADDONS, BOOKINFO_SERVICES, inputSpec } from './spec.js';
 import { didYouMean } from './suggest.js';
+import { controlPlaneShape, istioMinorOf } from '../istio/profiles.js';
 
 /** Action inputs by name (as in action.yml); missing or empty means "use the default". */
 export type RawInputs = Record<string, string>;
@@ -196,7 +197,7 @@ class Problems {
 const AUTH_WAYS =
   'give exactly one way to reach the cluster: (1) kubeconfig [+ context]; ' +
   '(2) access-key-id + access-key-secret [+ security-token] + region-id + cluster-id; ' +
-  '(3) role-arn + oidc-provider-arn + region-id + cluster-id (GitHub OIDC, needs permissions: id-token: write)';
+  '(3) role-arn + oidc-provider-arn + region-id + cluster-id (GitHub OIDC → RAM role via STS AssumeRoleWithOIDC, needs permissions: id-token: write)';
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
@@ -328,7 +329,9 @@ function parseAuth(p: Problems, env: ParseEnv, secrets: string[]): AuthConfig | 
       p.add('security-token', 'is required: access-key-id is a temporary STS key (STS....)');
     }
     if (p.given('sts-endpoint') !== '')
-      p.warnings.push('sts-endpoint is ignored: it is only used with role-arn (OIDC).');
+      p.warnings.push(
+        'sts-endpoint is ignored: it is only used with role-arn (GitHub OIDC → RAM role via STS AssumeRoleWithOIDC).'
+      );
     const target = parseCloudTarget(p, 'access-key-id/access-key-secret');
     if (!target || id === '' || secret === '') return undefined;
     return {
@@ -446,6 +449,40 @@ function parseIstio(p: Problems): IstioConfig {
   };
 }
 
+/**
+ * The profile must be able to carry what the other inputs ask for, decided before anything is installed:
+ * `gateway` needs the ingress gateway (minimal, empty, remote ≥ 1.16 and ambient ≥ 1.18 disable it), and
+ * Bookinfo's sidecars need an istiod in the cluster to inject them (empty and remote ≥ 1.16 run none).
+ * With install-istio: never the action installs nothing, so the profile is not what runs.
+ */
+function checkProfile(p: Problems, istio: IstioConfig, app: { bookinfo: boolean; gateway: boolean }): void {
+  if (istio.install === 'never') return;
+  const minor = istioMinorOf(istio.versionSpec);
+  const release = minor === undefined ? 'the newest Istio' : `Istio 1.${minor}`;
+  const shape = controlPlaneShape(istio, minor);
+  if (!shape.exists) {
+    p.add(
+      'istio-profile',
+      `${release} has no ${istio.profile} profile (manifests/profiles/${istio.profile}.yaml is not in that release)`
+    );
+    return;
+  }
+  if (app.gateway && !shape.ingressGateway) {
+    p.add(
+      'gateway',
+      `is true${p.given('gateway') === '' ? ' (the default)' : ''}, but istio-profile ${istio.profile} installs no ingress gateway in ${release}, so nothing could serve the Bookinfo Gateway, the smoke test or the verification; set gateway: false (smoke-test and verify-routing need the gateway and are then skipped), or keep the gateway with istio-set components.ingressGateways[0].enabled=true`,
+      'false'
+    );
+  }
+  if (app.bookinfo && !shape.istiod) {
+    p.add(
+      'istio-profile',
+      `${istio.profile} runs no istiod in this cluster in ${release}, so nothing injects Bookinfo's sidecars; use a profile with istiod (default, demo, minimal), or set bookinfo: false`,
+      'minimal'
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lifecycle, namespace and gateway hosts (the preview id feeds the other two)
 
@@ -525,6 +562,24 @@ function parseGatewayHosts(p: Problems, previewId: string | undefined, previewBr
   }
   if (hosts.length === 0 && p.words('gateway-hosts').length === 0) return ['*'];
   return hosts;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Alibaba Cloud blocks HTTP(S) to a domain without an ICP filing on servers in mainland China regions
+ * (every `cn-*` region except Hong Kong), so a preview host that is a domain would fail the smoke test and
+ * the verification there unless the domain is filed. The action cannot see filings: it warns.
+ */
+export function icpWarning(regionId: string, hosts: readonly string[]): string | undefined {
+  if (!regionId.startsWith('cn-') || regionId.startsWith('cn-hongkong')) return undefined;
+  const domains = hosts.filter((h) => h !== '*' && !IPV4.test(h));
+  if (domains.length === 0) return undefined;
+  return (
+    `gateway-hosts: ${domains.join(', ')} ${domains.length === 1 ? 'is a domain' : 'are domains'} and region-id ${regionId} is in mainland China, ` +
+    'where Alibaba Cloud blocks HTTP(S) requests for domains without an ICP filing; the smoke test and the routing ' +
+    'verification will fail unless the domain has an ICP filing. Use a filed domain, gateway-hosts: * (the SLB address, one preview at a time), or a cluster outside the mainland (e.g. cn-hongkong).'
+  );
 }
 
 function parseLifecycle(p: Problems, previewId: string | undefined): LifecycleConfig {
@@ -720,6 +775,12 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const bookinfo = p.bool('bookinfo');
   const gateway = p.bool('gateway');
   const gatewayHosts = parseGatewayHosts(p, previewId, previewBroken && previewId === undefined);
+  const allowSharedHosts = p.bool('allow-shared-hosts');
+
+  if (auth && auth.kind !== 'kubeconfig') {
+    const warning = icpWarning(auth.regionId, gatewayHosts);
+    if (warning) p.warnings.push(warning);
+  }
 
   const addons: Addon[] = [];
   for (const a of p.words('addons')) {
@@ -732,6 +793,8 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
         `unknown addon ${JSON.stringify(a)}; available: ${ADDONS.join(', ')}${didYouMean(a, ADDONS)}`
       );
   }
+
+  checkProfile(p, istio, { bookinfo, gateway });
 
   const waitTimeoutMs = p.duration('wait-timeout', 1_000, 6 * 3_600_000);
   const podAnnotations = Object.fromEntries(
@@ -762,6 +825,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
     bookinfo,
     gateway,
     gatewayHosts,
+    allowSharedHosts,
     addons,
     waitTimeoutMs: waitTimeoutMs ?? 600_000,
     podAnnotations,

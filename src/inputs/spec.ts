@@ -107,7 +107,7 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     example: 'acs:ram::1234567890123456:role/github-deployer',
     description:
-      "Way 3 of 3: RAM role assumed with the workflow's GitHub OIDC token (needs `permissions: id-token: write`). Use with `oidc-provider-arn`."
+      "Way 3 of 3: RAM role assumed with the workflow's GitHub OIDC token through STS AssumeRoleWithOIDC (needs `permissions: id-token: write`). Use with `oidc-provider-arn`."
   },
   {
     name: 'oidc-provider-arn',
@@ -166,7 +166,7 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     example: 'https://cs.cn-hangzhou.aliyuncs.com',
     description:
-      'Container Service OpenAPI endpoint. Empty means the regional public endpoint for `region-id`.'
+      'Container Service (ACK) OpenAPI endpoint. Empty means the one the Alibaba Cloud SDK picks for `region-id`: `cs.<region>.aliyuncs.com`, or `cs.aliyuncs.com` for regions such as cn-wuhan, cn-zhangbei and the finance/gov regions.'
   },
   {
     name: 'sts-endpoint',
@@ -174,7 +174,8 @@ export const INPUTS: readonly InputSpec[] = [
     kind: 'string',
     default: '',
     example: 'https://sts.cn-hangzhou.aliyuncs.com',
-    description: 'STS endpoint for way 3. Empty means the regional endpoint for `region-id`.'
+    description:
+      'STS endpoint for way 3. Empty means the one the Alibaba Cloud SDK picks for `region-id`: `sts.<region>.aliyuncs.com`, or `sts.aliyuncs.com` for regions such as cn-wuhan, ap-south-1 and ap-southeast-2.'
   },
   // --- istio ------------------------------------------------------------------------------------
   {
@@ -308,6 +309,15 @@ export const INPUTS: readonly InputSpec[] = [
     default: '*',
     example: 'pr-{id}.preview.example.com',
     description: 'Hosts the Gateway accepts, comma or newline separated. `{id}` is replaced by `preview-id`.'
+  },
+  {
+    name: 'allow-shared-hosts',
+    group: 'app',
+    kind: 'bool',
+    default: 'false',
+    example: 'true',
+    description:
+      'Deploy even when a Gateway in another namespace claims the same host on the same ingress gateway and port (Istio then serves that host from the older Gateway). Without it such a preview (`preview-id`) is refused; other runs only warn.'
   },
   {
     name: 'addons',
@@ -465,7 +475,8 @@ export const INPUTS: readonly InputSpec[] = [
     default: '',
     actionDefault: '${{ github.token }}',
     example: '${{ github.token }}',
-    description: 'Token for the pull request comment.'
+    description:
+      "Token for the pull request comment (`comment-on-pr`) and for GitHub's releases API when `istio-version` is `latest` or a minor line such as `1.30` (a higher rate limit; sent only when the job's own API is api.github.com)."
   },
   {
     name: 'comment-on-pr',

@@ -10,6 +10,7 @@ import { containerReadySummary, deploymentReady, podFailure } from '../kube/read
 import { ISTIO_NAMESPACE, istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
 import { ActionError } from '../errors.js';
 import { withLease } from '../lifecycle/lease.js';
+import { precheckFailure, readPrecheck } from './precheck.js';
 
 function image(d: KubeObject | undefined): string | undefined {
   const spec = d?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
@@ -76,13 +77,24 @@ export async function ensureIstio({
           core.info(`Istio was installed meanwhile by another run: ${replan.reason}`);
           return;
         }
-        const pre = await istioctl.run(['x', 'precheck'], { timeoutMs, allowExitCodes: [0, 1] });
-        if (pre.code !== 0) {
-          throw new ActionError('istioctl x precheck found issues; not installing.', {
-            details: (pre.stdout + pre.stderr).trim().split('\n').slice(-15),
-            hint: 'fix the reported issues, or install Istio yourself and set install-istio: never'
-          });
+        // Exit 1 is findings or a failed check; only the output tells which (see precheck.ts).
+        const pre = await istioctl.run(['x', 'precheck'], {
+          timeoutMs,
+          allowExitCodes: [0, 1],
+          transient: (r) => {
+            const v = readPrecheck(r);
+            return v.kind === 'error' && v.transient ? v.message : undefined;
+          }
+        });
+        const verdict = readPrecheck(pre);
+        if (verdict.kind !== 'error') {
+          for (const f of verdict.findings)
+            (f.level === 'Error' ? core.error : f.level === 'Warning' ? core.warning : core.info)(
+              `istioctl x precheck: ${f.text}`
+            );
         }
+        const refused = precheckFailure(verdict);
+        if (refused) throw refused;
         await istioctl.run(replan.args, { timeoutMs: timeoutMs + 30_000 });
       }
     );

@@ -1,40 +1,27 @@
 // Istio release ↔ Kubernetes version support (pure). Istio publishes a support matrix per minor
 // release; installing outside it "works" until a removed API bites (PDB policy/v1beta1 on ≥1.25, CEL
 // rules and policy/v1 on old clusters). We check before touching the cluster and say which versions fit.
+// The matrix is Istio's own data (supportStatus.generated.ts, generated from src/istio/data/); an Istio
+// minor the data does not list is "unknown": allowed, with a warning.
+import { KUBERNETES_SUPPORT } from './supportStatus.generated.js';
 
 export interface KubeRange {
   min: number; // Kubernetes minor, inclusive
   max: number; // Kubernetes minor, inclusive
 }
 
-/** Kubernetes minors supported by each Istio minor (istio.io "Supported Releases"). */
-const SUPPORT: Record<number, KubeRange> = {
-  10: { min: 18, max: 21 },
-  11: { min: 19, max: 22 },
-  12: { min: 19, max: 22 },
-  13: { min: 20, max: 23 },
-  14: { min: 21, max: 24 },
-  15: { min: 22, max: 25 },
-  16: { min: 22, max: 25 },
-  17: { min: 23, max: 26 },
-  18: { min: 24, max: 27 },
-  19: { min: 25, max: 28 },
-  20: { min: 26, max: 29 },
-  21: { min: 26, max: 29 },
-  22: { min: 27, max: 30 },
-  23: { min: 28, max: 31 },
-  24: { min: 28, max: 31 },
-  25: { min: 29, max: 32 },
-  26: { min: 29, max: 33 },
-  27: { min: 30, max: 33 },
-  28: { min: 30, max: 34 },
-  29: { min: 31, max: 35 },
-  30: { min: 32, max: 36 }
-};
+const PUBLISHED = Object.keys(KUBERNETES_SUPPORT)
+  .map(Number)
+  .sort((a, b) => a - b);
+const OLDEST = PUBLISHED[0] ?? 0;
+const NEWEST = PUBLISHED.at(-1) ?? 0;
 
 export interface Compatibility {
+  /** 'unknown' when Istio's data does not list the minor (newer or older than the data). */
+  status: 'supported' | 'unsupported' | 'unknown';
+  /** False only for 'unsupported': an unknown pair is allowed (with a warning). */
   supported: boolean;
-  /** Undefined when the Istio minor is newer than this table: treated as unknown, not as a failure. */
+  /** The supported Kubernetes minors' span; undefined when the Istio minor is unknown. */
   range?: KubeRange;
   /** Extra `--set` values that make a known-broken combination work. */
   fixes: Array<{ key: string; value: string; why: string }>;
@@ -53,13 +40,13 @@ export function parseMinor(version: string): { major: number; minor: number } {
 export function checkCompatibility(istioVersion: string, kubeVersion: string): Compatibility {
   const istio = parseMinor(istioVersion);
   const kube = parseMinor(kubeVersion);
-  const range = istio.major === 1 ? SUPPORT[istio.minor] : undefined;
-  const fitting = Object.entries(SUPPORT)
-    .filter(([, r]) => kube.minor >= r.min && kube.minor <= r.max)
-    .map(([m]) => Number(m));
+  const kubeMinors = istio.major === 1 && kube.major === 1 ? KUBERNETES_SUPPORT[istio.minor] : undefined;
+  const fitting =
+    kube.major === 1 ? PUBLISHED.filter((m) => KUBERNETES_SUPPORT[m]?.includes(kube.minor)) : [];
   const fixes: Compatibility['fixes'] = [];
-  // Istio ≤ 1.14.0 hard-codes policy/v1beta1 PodDisruptionBudgets, which Kubernetes 1.25 removed.
-  if (istio.major === 1 && istio.minor <= 14 && kube.minor >= 25) {
+  // Istio ≤ 1.13 hard-codes policy/v1beta1 PodDisruptionBudgets, which Kubernetes 1.25 removed; from
+  // 1.14.0 the charts pick policy/v1 by the cluster's capabilities (Kubernetes ≥ 1.21).
+  if (istio.major === 1 && istio.minor <= 13 && kube.minor >= 25) {
     fixes.push({
       key: 'values.global.defaultPodDisruptionBudget.enabled',
       value: 'false',
@@ -68,17 +55,21 @@ export function checkCompatibility(istioVersion: string, kubeVersion: string): C
   }
   const k = `Kubernetes ${kube.major}.${kube.minor}`;
   const i = `Istio ${istio.major}.${istio.minor}`;
-  if (!range) {
+  if (!kubeMinors) {
+    const side = istio.major > 1 || istio.minor > NEWEST ? 'newer' : 'older';
     return {
+      status: 'unknown',
       supported: true,
       fixes,
       fittingIstioMinors: fitting,
-      message: `${i} is newer than this action's support table; assuming it supports ${k}`
+      message: `${i} is ${side} than Istio's published support data (1.${OLDEST}–1.${NEWEST}); cannot tell whether it supports ${k}`
     };
   }
-  const supported = kube.minor >= range.min && kube.minor <= range.max;
+  const range = { min: Math.min(...kubeMinors), max: Math.max(...kubeMinors) };
+  const supported = kubeMinors.includes(kube.minor);
   const span = `1.${range.min}–1.${range.max}`;
   return {
+    status: supported ? 'supported' : 'unsupported',
     supported,
     range,
     fixes,
@@ -86,6 +77,8 @@ export function checkCompatibility(istioVersion: string, kubeVersion: string): C
     message: supported
       ? `${i} supports ${k} (supported range ${span})`
       : `${i} does not support ${k}: it supports Kubernetes ${span}` +
-        (fitting.length ? `; Istio ${fitting.map((m) => `1.${m}`).join(', ')} support ${k}` : '')
+        (fitting.length
+          ? `; Istio ${fitting.map((m) => `1.${m}`).join(', ')} ${fitting.length === 1 ? 'supports' : 'support'} ${k}`
+          : '')
   };
 }

@@ -3,6 +3,7 @@
 import { compare, valid } from 'semver';
 import type { IstioConfig } from '../inputs/config.js';
 import { ActionError } from '../errors.js';
+import { controlPlaneShape, istioMinorOf } from './profiles.js';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
@@ -35,10 +36,14 @@ export function istiodName(revision?: string): string {
   return revision ? `istiod-${revision}` : 'istiod';
 }
 
-export function controlPlaneDeployments(cfg: IstioConfig): string[] {
-  const names = [istiodName(cfg.revision), 'istio-ingressgateway'];
-  if (cfg.egressGateway && cfg.profile === 'demo') names.push('istio-egressgateway');
-  return names;
+/** The Deployments in istio-system the install must make available, from the profile and istio-set. */
+export function controlPlaneDeployments(cfg: IstioConfig, version: string): string[] {
+  const shape = controlPlaneShape(cfg, istioMinorOf(version));
+  return [
+    ...(shape.istiod ? [istiodName(cfg.revision)] : []),
+    ...(shape.ingressGateway ? ['istio-ingressgateway'] : []),
+    ...(shape.egressGateway ? ['istio-egressgateway'] : [])
+  ];
 }
 
 export function installArgs(
@@ -68,7 +73,7 @@ export function planInstall(
   observed: ObservedIstio,
   opts: { readinessTimeoutMs: number; extraSets?: Array<{ key: string; value: string }>; cni?: boolean }
 ): InstallPlan {
-  const deployments = controlPlaneDeployments(cfg);
+  const deployments = controlPlaneDeployments(cfg, version);
   const warnings: string[] = [];
   const args = installArgs(cfg, opts);
   const installed =
@@ -82,8 +87,10 @@ export function planInstall(
     warnings
   });
 
+  // empty / remote: no istiod here, so nothing tells the installed version (its image tag is the signal).
+  const localIstiod = deployments.includes(istiodName(cfg.revision));
   if (cfg.install === 'never') {
-    if (!observed.installedVersion) {
+    if (!observed.installedVersion && localIstiod) {
       throw new ActionError('install-istio is "never" but Istio is not installed in istio-system.', {
         hint: 'install Istio first, or set install-istio: auto'
       });
@@ -98,6 +105,11 @@ export function planInstall(
   // Any istiod present (even one with a non-release tag) is reconciled in place, not installed afresh.
   if (cfg.install === 'always')
     return run(observed.installedVersion ? 'reconcile' : 'install', 'install-istio: always');
+  if (!localIstiod && cfg.install === 'auto')
+    return run(
+      'reconcile',
+      `istio-profile ${cfg.profile} runs no istiod in this cluster, so the installed version cannot be read; istioctl reconciles the install`
+    );
   if (!observed.installedVersion) return run('install', 'Istio is not installed');
   if (!installed)
     return run('reconcile', `installed version "${observed.installedVersion}" is not a release version`);
@@ -109,8 +121,10 @@ export function planInstall(
     );
     return skip(`Istio ${installed} is newer than ${version}`);
   }
+  // Each gateway present exactly when the profile and istio-set want it (minimal has no ingress gateway).
   const shapeOk =
-    observed.ingressPresent && observed.egressPresent === deployments.includes('istio-egressgateway');
+    observed.ingressPresent === deployments.includes('istio-ingressgateway') &&
+    observed.egressPresent === deployments.includes('istio-egressgateway');
   if (!observed.istiodReady)
     return run('reconcile', `Istio ${installed} is installed but istiod is not ready`);
   if (!shapeOk)

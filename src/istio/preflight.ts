@@ -3,12 +3,12 @@
 // From those answers it decides Istio CNI / ambient, or fails before any install with the remedy.
 import * as core from '@actions/core';
 import { compare, coerce } from 'semver';
-import type { Config, IstioCni, DataplaneMode } from '../inputs/config.js';
+import type { CheckMode, Config, IstioCni, DataplaneMode } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import type { RunReport } from '../report/model.js';
 import { ActionError } from '../errors.js';
-import { checkCompatibility, parseMinor } from './compat.js';
+import { checkCompatibility, parseMinor, type Compatibility } from './compat.js';
 import { dataplaneSets } from './install.js';
 import { isServerless } from '../gateway/address.js';
 
@@ -22,7 +22,7 @@ export interface PreflightResult {
   istioVersion: string;
   clusterKind: 'serverless' | 'nodes';
   nodeCount: number;
-  compatibility: { supported: boolean; message: string };
+  compatibility: { supported: boolean; status: Compatibility['status']; message: string };
   /** Whether the namespace's pods may add NET_ADMIN/NET_RAW; undefined when nothing could tell. */
   capabilities: { allowed?: boolean; checks: string[] };
   dataplaneMode: DataplaneMode;
@@ -280,6 +280,24 @@ export function decideDataplane(args: {
   };
 }
 
+/**
+ * Pure: what the compatibility answer means for this run. An unsupported pair is refused with
+ * `compatibility-check: fail` and warned about with `warn`; a pair Istio's data does not cover (an Istio
+ * minor newer or older than the data) is always only a warning — the data, not the release, is missing.
+ */
+export function compatibilityVerdict(
+  compat: Compatibility,
+  mode: CheckMode
+): { refuse?: ActionError; warning?: string } {
+  if (compat.status === 'unknown') return { warning: `${compat.message}; continuing` };
+  if (compat.status === 'supported') return {};
+  const hint = compat.fittingIstioMinors.length
+    ? `set istio-version to ${compat.fittingIstioMinors.map((m) => `1.${m}`).join(' or ')}, or compatibility-check: warn to try anyway`
+    : 'upgrade the cluster, or set compatibility-check: warn to try anyway';
+  if (mode === 'fail') return { refuse: new ActionError(compat.message, { hint }) };
+  return { warning: `${compat.message} (compatibility-check: warn — continuing)` };
+}
+
 export async function checkCluster(
   kube: Kube,
   config: Config,
@@ -297,7 +315,7 @@ export async function checkCluster(
     istioVersion,
     clusterKind: serverless ? 'serverless' : 'nodes',
     nodeCount: nodes.length,
-    compatibility: { supported: compat.supported, message: compat.message },
+    compatibility: { supported: compat.supported, status: compat.status, message: compat.message },
     capabilities: { checks: [] },
     dataplaneMode: config.istio.dataplaneMode,
     cni: false,
@@ -306,13 +324,11 @@ export async function checkCluster(
   // Recorded before any refusal below, so the summary and the `preflight` output explain a failed run too.
   report.preflight = preflight;
   try {
-    if (!compat.supported) {
-      const hint = compat.fittingIstioMinors.length
-        ? `set istio-version to ${compat.fittingIstioMinors.map((m) => `1.${m}`).join(' or ')}, or compatibility-check: warn to try anyway`
-        : 'upgrade the cluster, or set compatibility-check: warn to try anyway';
-      if (config.istio.compatibilityCheck === 'fail') throw new ActionError(compat.message, { hint });
-      core.warning(`${compat.message} (compatibility-check: warn — continuing)`);
-      report.warnings.push(compat.message);
+    const verdict = compatibilityVerdict(compat, config.istio.compatibilityCheck);
+    if (verdict.refuse) throw verdict.refuse;
+    if (verdict.warning) {
+      core.warning(verdict.warning);
+      report.warnings.push(verdict.warning);
     }
     for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
     core.info(

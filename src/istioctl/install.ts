@@ -31,7 +31,7 @@ import { notFoundError, parseVersionSpec, resolveVersion } from './versions.js';
 export interface DownloadContext {
   downloadUrl: string;
   githubToken?: string;
-  /** GitHub API root for listing releases (default: GITHUB_API_URL, then api.github.com). */
+  /** API root serving istio/istio releases (default https://api.github.com; see releases.ts). */
   apiUrl?: string;
   log?: Logger;
   fetch?: FetchFn;

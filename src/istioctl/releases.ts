@@ -1,6 +1,9 @@
 // Listing Istio releases, needed only to resolve `latest` / `1.x` and to suggest versions after a 404.
 // GitHub's releases API (every page) for the default location; `<download-url>/releases.json` for a
 // mirror. Never `releases/latest` (it follows publication date), never a silent fallback.
+// istio/istio lives on github.com, so its releases are listed at api.github.com even when the job runs
+// on GitHub Enterprise Server or GHE.com (whose GITHUB_API_URL is the enterprise host, where istio/istio
+// does not exist); the job's token goes along only when api.github.com is also the job's own API.
 import { ActionError } from '../errors.js';
 import {
   fetchText,
@@ -15,9 +18,12 @@ import type { ReleaseInfo } from './versions.js';
 
 export interface ListReleasesOptions {
   downloadUrl: string;
+  /** The job's token (github-token); sent only to the job's own API host (see sendsTokenTo). */
   githubToken?: string;
-  /** GitHub API root; defaults to GITHUB_API_URL, then https://api.github.com. */
+  /** API root that serves istio/istio's releases; https://api.github.com (tests point it elsewhere). */
   apiUrl?: string;
+  /** The job's own API root; default GITHUB_API_URL, then https://api.github.com. */
+  jobApiUrl?: string;
   fetch?: FetchFn;
   retry?: Partial<RetryPolicy>;
   log?: Logger;
@@ -38,21 +44,47 @@ export function isDefaultDownloadUrl(downloadUrl: string): boolean {
   return downloadUrl.replace(/\/+$/, '') === DEFAULT_DOWNLOAD_URL;
 }
 
-/** Where the list comes from for a download location. */
+export const PUBLIC_GITHUB_API = 'https://api.github.com';
+
+/** Where the list comes from for a download location (never the job's GITHUB_API_URL: see above). */
 export function releaseListUrl(opts: Pick<ListReleasesOptions, 'downloadUrl' | 'apiUrl'>): string {
   if (!isDefaultDownloadUrl(opts.downloadUrl)) return `${opts.downloadUrl.replace(/\/+$/, '')}/releases.json`;
-  const api = (opts.apiUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com').replace(/\/+$/, '');
+  const api = (opts.apiUrl ?? PUBLIC_GITHUB_API).replace(/\/+$/, '');
   return `${api}/repos/istio/istio/releases?per_page=100&page=1`;
+}
+
+/**
+ * Whether the job's token may go with a request to `url`: only to the job's own API host (its
+ * GITHUB_API_URL, github.com when unset). An enterprise token means nothing to api.github.com, and
+ * sending it there would hand an enterprise credential to another service.
+ */
+export function sendsTokenTo(
+  url: string,
+  jobApiUrl = process.env['GITHUB_API_URL'] || PUBLIC_GITHUB_API
+): boolean {
+  try {
+    return new URL(url).origin === new URL(jobApiUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Every release, remembered per source for the life of the process (one job resolves once). */
 export function listReleases(opts: ListReleasesOptions): Promise<ReleaseInfo[]> {
   const first = releaseListUrl(opts);
-  const key = `${first}\n${opts.githubToken ? 'token' : 'anonymous'}`;
+  const withToken =
+    opts.githubToken !== undefined && opts.githubToken !== '' && sendsTokenTo(first, opts.jobApiUrl);
+  const key = `${first}\n${withToken ? 'token' : 'anonymous'}`;
   let pending = memo.get(key);
   if (!pending) {
     pending = (
-      isDefaultDownloadUrl(opts.downloadUrl) ? listFromGitHub(first, opts) : listFromMirror(first, opts)
+      isDefaultDownloadUrl(opts.downloadUrl)
+        ? listFromGitHub(first, {
+            ...opts,
+            githubToken: withToken ? opts.githubToken : undefined,
+            tokenWithheld: !withToken && !!opts.githubToken
+          })
+        : listFromMirror(first, opts)
     ).catch((err: unknown) => {
       memo.delete(key);
       throw err;
@@ -62,7 +94,10 @@ export function listReleases(opts: ListReleasesOptions): Promise<ReleaseInfo[]> 
   return pending;
 }
 
-async function listFromGitHub(firstUrl: string, opts: ListReleasesOptions): Promise<ReleaseInfo[]> {
+/** `tokenWithheld`: the job has a token, but for another GitHub (an enterprise job listing github.com). */
+type GitHubListOptions = ListReleasesOptions & { tokenWithheld?: boolean };
+
+async function listFromGitHub(firstUrl: string, opts: GitHubListOptions): Promise<ReleaseInfo[]> {
   const log = opts.log ?? coreLogger;
   const headers: Record<string, string> = {
     accept: 'application/vnd.github+json',
@@ -99,7 +134,7 @@ async function listFromMirror(url: string, opts: ListReleasesOptions): Promise<R
 
 async function get(
   url: string,
-  opts: ListReleasesOptions,
+  opts: GitHubListOptions,
   headers: Record<string, string>,
   log: Logger
 ): Promise<{ text: string; headers: Headers }> {
@@ -110,7 +145,7 @@ async function get(
   }
 }
 
-function listError(url: string, err: unknown, opts: ListReleasesOptions): ActionError {
+function listError(url: string, err: unknown, opts: GitHubListOptions): ActionError {
   if (err instanceof ActionError) return err;
   const exact =
     'Or set istio-version to an exact version such as 1.30.3; an exact version needs no release list.';
@@ -142,7 +177,9 @@ function listError(url: string, err: unknown, opts: ListReleasesOptions): Action
       details,
       hint: opts.githubToken
         ? `The token's limit is used up too; wait for the reset. ${exact}`
-        : `Pass github-token (the workflow's GITHUB_TOKEN is enough) for a higher limit. ${exact}`,
+        : opts.tokenWithheld
+          ? `This job runs on GitHub Enterprise: its token is not sent to api.github.com, which allows 60 anonymous requests an hour. Use istio-download-url with a mirror that serves releases.json, or wait for the reset. ${exact}`
+          : `Pass github-token (the workflow's GITHUB_TOKEN is enough) for a higher limit. ${exact}`,
       cause: err
     });
   }

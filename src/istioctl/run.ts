@@ -34,6 +34,12 @@ export interface RunOptions {
   quiet?: boolean;
   /** Add --kubeconfig/--context (default true; client-only commands can skip them). */
   cluster?: boolean;
+  /**
+   * For commands whose allowed exit codes mix results and failures (`x precheck` exits 1 for findings and
+   * for errors alike): a reason when a result is really a transient failure, which is then retried like
+   * one (read-only commands only).
+   */
+  transient?: (result: RunResult) => string | undefined;
 }
 
 export interface RunResult {
@@ -55,7 +61,7 @@ const TRANSIENT_BASE_DELAY_MS = 1_000;
 const READ_ONLY = new Set(['analyze', 'version', 'x precheck', 'verify-install', 'proxy-status']);
 // What a Kubernetes client prints when the API server was overloaded, restarting or the connection
 // dropped (client-go and client-node wordings), as opposed to a real finding or a usage error.
-const TRANSIENT_OUTPUT =
+export const TRANSIENT_OUTPUT =
   /fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|connection reset by peer|connection refused|TLS handshake timeout|i\/o timeout|Too ?many ?requests|TooManyRequests|Internal error occurred|InternalError|ServiceUnavailable|the server is currently unable to handle the request|\(HTTP (429|5\d\d)\)|status code (429|5\d\d)|unexpected EOF/i;
 
 /** Process groups still running, stopped if this process exits first (a cancelled job). */
@@ -151,6 +157,9 @@ export class Istioctl {
         throw new TransientIstioctlError(error);
       throw error;
     }
+    const hiccup = out.signal ? undefined : ro.transient?.(result);
+    if (hiccup)
+      throw new TransientIstioctlError(this.failure(`${what} could not finish: ${hiccup}.`, cmd, out, {}));
     this.log.debug(`${what} exited ${out.code} after ${durationMs}ms`);
     return result;
   }

@@ -225,6 +225,8 @@ export interface IdentityResult {
   latency: Latency;
   /** A few failed answers, to explain 'error' counts. */
   errors: string[];
+  /** Pages per reviews pod named in "Reviews served by" (images 1.16.4+), when the page shows it. */
+  servedBy?: Record<string, number>;
 }
 
 export interface VerificationResult {
@@ -262,6 +264,7 @@ async function verifyIdentity(
   const observed: Observed = {};
   const latencies: number[] = [];
   const errors: string[] = [];
+  const servedBy: Record<string, number> = {};
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < opts.requests && !opts.signal?.aborted) {
@@ -271,7 +274,9 @@ async function verifyIdentity(
         const res = await session.get('/productpage');
         latencies.push(res.latencyMs);
         const problem = problemOf(res);
-        outcome = problem ? 'error' : outcomeOf(classifyProductPage(res.body));
+        const page = classifyProductPage(res.body);
+        if (page.servedBy) servedBy[page.servedBy] = (servedBy[page.servedBy] ?? 0) + 1;
+        outcome = problem ? 'error' : outcomeOf(page);
         if (outcome === 'error' && errors.length < 3)
           errors.push(problem ?? 'page rendered reviews, but neither stars nor "served by" tell the version');
       } catch (err) {
@@ -316,7 +321,8 @@ async function verifyIdentity(
     pass,
     ...(reason ? { reason } : {}),
     latency,
-    errors
+    errors,
+    ...(Object.keys(servedBy).length ? { servedBy } : {})
   };
 }
 

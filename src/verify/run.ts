@@ -7,6 +7,7 @@ import type { Config } from '../inputs/config.js';
 import type { RunReport } from '../report/model.js';
 import { describeDistribution } from '../routing/docs.js';
 import { smokeTest, verifyRouting } from './http.js';
+import { foreignResponses, type PodNamespaces } from './origin.js';
 
 const SMOKE_BUDGET_MS = 180_000;
 
@@ -17,6 +18,8 @@ export async function verify(args: {
   config: Config;
   report: RunReport;
   signal?: AbortSignal;
+  /** Finds the namespaces of reviews pods, to say who answered when the split does not match. */
+  locatePods?: () => Promise<PodNamespaces | undefined>;
 }): Promise<void> {
   const { config, report, signal } = args;
   const gateway = report.gateway;
@@ -75,14 +78,21 @@ export async function verify(args: {
   }
   if (!result.pass) {
     const failed = result.identities.filter((i) => !i.pass);
+    const located = args.locatePods ? await args.locatePods().catch(() => undefined) : undefined;
+    const elsewhere = foreignResponses(result.identities, config.namespace, located);
     throw new ActionError(
       `The traffic split does not match routing "${report.routing?.variant ?? config.routing.variant}".`,
       {
-        details: failed.map(
-          (i) =>
-            `${i.identity}: expected ${describeDistribution(i.expected)}, observed ${JSON.stringify(i.observed)} — ${i.reason ?? ''}${i.errors.length ? ` (e.g. ${i.errors[0]})` : ''}`
-        ),
-        hint: 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
+        details: [
+          ...(elsewhere ? [`${elsewhere}.`] : []),
+          ...failed.map(
+            (i) =>
+              `${i.identity}: expected ${describeDistribution(i.expected)}, observed ${JSON.stringify(i.observed)} — ${i.reason ?? ''}${i.errors.length ? ` (e.g. ${i.errors[0]})` : ''}`
+          )
+        ],
+        hint: elsewhere
+          ? 'Give this deployment its own gateway-hosts (e.g. pr-{id}.preview.example.com), or remove the other namespace’s Gateway for this host.'
+          : 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
       }
     );
   }

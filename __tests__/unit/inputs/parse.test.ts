@@ -922,3 +922,93 @@ describe('parseConfig: good inputs', () => {
     expect(c.lifecycle.pruneOlderThanMs).toBe(7 * 86_400_000);
   });
 });
+
+describe('[R3-1] profiles without an ingress gateway or istiod', () => {
+  it.each(['minimal', 'empty', 'remote', 'ambient'])(
+    '[R3-1] istio-profile %s with gateway: true (the default) is an input error naming gateway',
+    (profile) => {
+      const err = problemsOf({ ...BASE, 'istio-profile': profile, bookinfo: 'false' });
+      const p = err.problems.find((x) => x.input === 'gateway');
+      expect(p?.problem).toContain(`istio-profile ${profile} installs no ingress gateway`);
+      expect(p?.problem).toContain('(the default)');
+      expect(p?.problem).toContain('components.ingressGateways[0].enabled=true');
+      expect(p?.example).toBe('false');
+    }
+  );
+
+  it('[R3-1] says "is true" without "(the default)" when gateway was given', () => {
+    const err = problemsOf({ ...BASE, 'istio-profile': 'minimal', gateway: 'true' });
+    expect(err.problems.map((x) => x.input)).toEqual(['gateway']);
+    expect(err.problems[0]?.problem).toMatch(
+      /^is true, but istio-profile minimal installs no ingress gateway/
+    );
+  });
+
+  it('[R3-1] minimal with gateway: false, or with the gateway switched back on, is accepted', () => {
+    expect(parseConfig({ ...BASE, 'istio-profile': 'minimal', gateway: 'false' }).istio.profile).toBe(
+      'minimal'
+    );
+    const on = parseConfig({
+      ...BASE,
+      'istio-profile': 'minimal',
+      'istio-set': 'components.ingressGateways[0].enabled=true'
+    });
+    expect(on.gateway).toBe(true);
+  });
+
+  it('[R3-1] Bookinfo on a profile without istiod (nothing injects the sidecars) is an input error', () => {
+    const err = problemsOf({ ...BASE, 'istio-profile': 'empty', gateway: 'false' });
+    expect(err.problems).toEqual([
+      {
+        input: 'istio-profile',
+        problem: expect.stringContaining('empty runs no istiod in this cluster'),
+        example: 'minimal'
+      }
+    ]);
+  });
+
+  it('[R3-1] the version decides for profiles that changed: remote in 1.13 is the default profile', () => {
+    const c = parseConfig({ ...BASE, 'istio-profile': 'remote', 'istio-version': '1.13.9' });
+    expect(c.gateway).toBe(true);
+    const gone = problemsOf({ ...BASE, 'istio-profile': 'remote', 'istio-version': '1.15' });
+    expect(gone.problems[0]).toMatchObject({ input: 'istio-profile' });
+    expect(gone.problems[0]?.problem).toContain('Istio 1.15 has no remote profile');
+  });
+
+  it('[R3-1] with install-istio: never the profile is not installed, so it is not checked', () => {
+    expect(parseConfig({ ...BASE, 'istio-profile': 'minimal', 'install-istio': 'never' }).gateway).toBe(true);
+  });
+});
+
+describe('[R3-6] mainland China regions and hosts without an ICP filing', () => {
+  const ak = { kubeconfig: '', ...AK };
+  const icpWarnings = (raw: RawInputs) => parseConfig(raw).warnings.filter((w) => /ICP filing/.test(w));
+
+  it('[R3-6] cn-hangzhou with a domain in gateway-hosts warns, naming both inputs and the host', () => {
+    const w = icpWarnings({ ...ak, 'gateway-hosts': 'bookinfo.example.com, 47.1.2.3' });
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(
+      /^gateway-hosts: bookinfo\.example\.com is a domain and region-id cn-hangzhou is in mainland China/
+    );
+    expect(w[0]).toContain('ICP filing');
+  });
+
+  it.each([
+    ['cn-hongkong', 'bookinfo.example.com'], // Hong Kong needs no ICP filing
+    ['ap-southeast-1', 'bookinfo.example.com'],
+    ['cn-shanghai', '*'], // the SLB address itself, no Host name
+    ['cn-shanghai', '47.1.2.3']
+  ])('[R3-6] %s with gateway-hosts %s does not warn', (region, hosts) => {
+    expect(icpWarnings({ ...ak, 'region-id': region, 'gateway-hosts': hosts })).toEqual([]);
+  });
+
+  it('[R3-6] also for the OIDC way, and for wildcard domains', () => {
+    const w = icpWarnings({
+      kubeconfig: '',
+      ...OIDC,
+      'region-id': 'cn-beijing',
+      'gateway-hosts': '*.preview.example.com'
+    });
+    expect(w[0]).toMatch(/^gateway-hosts: \*\.preview\.example\.com is a domain and region-id cn-beijing/);
+  });
+});

@@ -107,7 +107,7 @@ describe('controlPlaneDeployments', () => {
     [cfg({ profile: 'default' }), ['istiod', 'istio-ingressgateway']], // default profile has no egress gateway
     [cfg({ revision: 'canary' }), ['istiod-canary', 'istio-ingressgateway', 'istio-egressgateway']]
   ])('%#', (c, names) => {
-    expect(controlPlaneDeployments(c)).toEqual(names);
+    expect(controlPlaneDeployments(c, '1.13.3')).toEqual(names);
   });
 });
 
@@ -240,5 +240,47 @@ describe('versionFromImage', () => {
     [undefined, undefined]
   ])('%p → %p', (image, version) => {
     expect(versionFromImage(image)).toBe(version);
+  });
+});
+
+describe('[R3-1] profiles without an ingress gateway', () => {
+  it.each([
+    ['minimal', ['istiod']],
+    ['ambient', ['istiod']],
+    ['remote', []],
+    ['empty', []],
+    ['default', ['istiod', 'istio-ingressgateway']],
+    ['demo', ['istiod', 'istio-ingressgateway', 'istio-egressgateway']]
+  ])('[R3-1] Istio 1.30 profile %s waits for %j', (profile, names) => {
+    expect(controlPlaneDeployments(cfg({ profile }), '1.30.3')).toEqual(names);
+  });
+
+  it('[R3-1] istio-set values that switch a gateway or istiod change what is waited for', () => {
+    const c = cfg({
+      profile: 'minimal',
+      set: [
+        { key: 'components.ingressGateways[0].enabled', value: 'true' },
+        { key: 'components.egressGateways.[name:istio-egressgateway].enabled', value: 'true' }
+      ]
+    });
+    expect(controlPlaneDeployments(c, '1.30.3')).toEqual([
+      'istiod',
+      'istio-ingressgateway',
+      'istio-egressgateway'
+    ]);
+    const noGateway = cfg({ set: [{ key: 'components.ingressGateways[0].enabled', value: 'false' }] });
+    expect(controlPlaneDeployments(noGateway, '1.30.3')).toEqual(['istiod', 'istio-egressgateway']);
+  });
+
+  it('[R3-1] auto skips a healthy minimal install instead of reinstalling every run', () => {
+    const observed = { ...healthy, installedVersion: '1.30.3', ingressPresent: false, egressPresent: false };
+    const plan = planInstall(cfg({ profile: 'minimal' }), '1.30.3', observed, OPTS);
+    expect(plan.action).toBe('skip');
+    expect(plan.deployments).toEqual(['istiod']);
+  });
+
+  it('[R3-1] auto reconciles when an ingress gateway runs that the profile does not have', () => {
+    const observed = { ...healthy, installedVersion: '1.30.3', ingressPresent: true, egressPresent: false };
+    expect(planInstall(cfg({ profile: 'minimal' }), '1.30.3', observed, OPTS).action).toBe('reconcile');
   });
 });

@@ -9,7 +9,12 @@ import {
   isRetryable,
   TruncatedError
 } from '../../../src/istioctl/download.js';
-import { nextPageUrl, parseReleaseList, releaseListUrl } from '../../../src/istioctl/releases.js';
+import {
+  nextPageUrl,
+  parseReleaseList,
+  releaseListUrl,
+  sendsTokenTo
+} from '../../../src/istioctl/releases.js';
 
 const status = (n: number, headers: Record<string, string> = {}) =>
   new HttpStatusError('http://127.0.0.1/x', n, '', '', new Headers(headers));
@@ -115,9 +120,9 @@ describe('releaseListUrl', () => {
     [
       {
         downloadUrl: 'https://github.com/istio/istio/releases/download/',
-        apiUrl: 'https://ghe.example/api/v3/'
+        apiUrl: 'http://127.0.0.1:9/api/'
       },
-      'https://ghe.example/api/v3/repos/istio/istio/releases?per_page=100&page=1'
+      'http://127.0.0.1:9/api/repos/istio/istio/releases?per_page=100&page=1'
     ],
     [{ downloadUrl: 'https://mirror.example/istio/' }, 'https://mirror.example/istio/releases.json']
   ])('%j', (opts, expected) => {
@@ -128,5 +133,36 @@ describe('releaseListUrl', () => {
     } finally {
       if (saved !== undefined) process.env['GITHUB_API_URL'] = saved;
     }
+  });
+
+  // istio/istio lives on github.com: an enterprise job's own API (GHES /api/v3, GHE.com api.<sub>.ghe.com)
+  // has no such repository, so the default download location is always listed at api.github.com.
+  it.each(['https://ghe.example.com/api/v3', 'https://api.octocorp.ghe.com'])(
+    '[R3-4] lists github.com releases at api.github.com even when GITHUB_API_URL is %s',
+    (jobApi) => {
+      const saved = process.env['GITHUB_API_URL'];
+      process.env['GITHUB_API_URL'] = jobApi;
+      try {
+        expect(releaseListUrl({ downloadUrl: 'https://github.com/istio/istio/releases/download' })).toBe(
+          'https://api.github.com/repos/istio/istio/releases?per_page=100&page=1'
+        );
+      } finally {
+        if (saved === undefined) delete process.env['GITHUB_API_URL'];
+        else process.env['GITHUB_API_URL'] = saved;
+      }
+    }
+  );
+});
+
+describe('sendsTokenTo', () => {
+  it.each([
+    ['https://api.github.com/repos/istio/istio/releases', undefined, true],
+    ['https://api.github.com/repos/istio/istio/releases', 'https://api.github.com', true],
+    ['https://api.github.com/repos/istio/istio/releases', 'https://api.github.com/', true],
+    ['https://api.github.com/repos/istio/istio/releases', 'https://ghe.example.com/api/v3', false],
+    ['https://api.github.com/repos/istio/istio/releases', 'https://api.octocorp.ghe.com', false],
+    ['https://ghe.example.com/api/v3/repos/istio/istio/releases', 'https://ghe.example.com/api/v3', true]
+  ])('[R3-4] a token for the job at %s goes to %s: %p', (url, jobApi, expected) => {
+    expect(sendsTokenTo(url, jobApi)).toBe(expected);
   });
 });

@@ -334,7 +334,14 @@ describe('listReleases from the GitHub API', () => {
         body: page(['1.13.3']),
         headers: { link: `<${server.url}${path(1)}>; rel="first"` }
       });
-    const got = await listReleases({ ...github, apiUrl: `${server.url}/api/`, githubToken: 't0ken' });
+    // The stand-in plays api.github.com and is the job's own API too, so the token goes along.
+    const jobApiUrl = `${server.url}/api`;
+    const got = await listReleases({
+      ...github,
+      apiUrl: `${server.url}/api/`,
+      jobApiUrl,
+      githubToken: 't0ken'
+    });
     expect(got.map((r) => r.version)).toEqual([
       '1.31.0-rc.0',
       '1.29.7',
@@ -349,15 +356,89 @@ describe('listReleases from the GitHub API', () => {
       expect(r.headers['authorization']).toBe('Bearer t0ken');
       expect(r.headers['accept']).toBe('application/vnd.github+json');
     }
-    await listReleases({ ...github, apiUrl: `${server.url}/api`, githubToken: 't0ken' });
+    await listReleases({ ...github, apiUrl: `${server.url}/api`, jobApiUrl, githubToken: 't0ken' });
     expect(server.requests).toHaveLength(3);
   });
 
-  it('uses GITHUB_API_URL and sends no authorization without a token', async () => {
-    process.env['GITHUB_API_URL'] = `${server.url}/api`;
+  it('sends no authorization without a token', async () => {
     server.on(path(1), { status: 200, body: page(['1.30.3']) });
-    await listReleases(github);
+    await listReleases({ ...github, apiUrl: `${server.url}/api` });
     expect(server.requests[0]?.headers['authorization']).toBeUndefined();
+  });
+
+  // On GitHub Enterprise Server / GHE.com the job's GITHUB_API_URL is the enterprise host, where
+  // istio/istio does not exist and the job's token means nothing to github.com.
+  describe('[R3-4] on GitHub Enterprise', () => {
+    const requests: Array<{ url: string; authorization: string | null }> = [];
+    const publicApi: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      requests.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+      if (url.startsWith('https://api.github.com/repos/istio/istio/releases'))
+        return new Response(page(['1.30.3', '1.30.2', '1.29.6']), { status: 200 });
+      if (url.startsWith('https://github.com/istio/istio/releases/download/'))
+        return new Response('Not Found', { status: 404 });
+      return new Response('{"message":"Not Found"}', { status: 404 });
+    };
+    beforeEach(() => {
+      requests.length = 0;
+    });
+
+    it.each(['https://ghe.example.com/api/v3', 'https://api.octocorp.ghe.com'])(
+      '[R3-4] resolves 1.30 at api.github.com without the job token (GITHUB_API_URL=%s)',
+      async (jobApi) => {
+        process.env['GITHUB_API_URL'] = jobApi;
+        const got = await listReleases({ ...github, githubToken: 'ghe-t0ken', fetch: publicApi });
+        expect(got.map((r) => r.version)).toEqual(['1.30.3', '1.30.2', '1.29.6']);
+        expect(requests).toEqual([
+          {
+            url: 'https://api.github.com/repos/istio/istio/releases?per_page=100&page=1',
+            authorization: null
+          }
+        ]);
+      }
+    );
+
+    it('[R3-4] a rate limit says the enterprise token was not sent instead of asking for one', async () => {
+      process.env['GITHUB_API_URL'] = 'https://ghe.example.com/api/v3';
+      const limited: typeof fetch = async () =>
+        new Response(JSON.stringify({ message: 'API rate limit exceeded for 203.0.113.7.' }), {
+          status: 403,
+          headers: { 'x-ratelimit-remaining': '0' }
+        });
+      const err = await failure(listReleases({ ...github, githubToken: 'ghe-t0ken', fetch: limited }));
+      expect(err.message).toBe('The GitHub API rate limit was hit while listing Istio releases.');
+      expect(err.hint).toMatch(
+        /^This job runs on GitHub Enterprise: its token is not sent to api\.github\.com/
+      );
+    });
+
+    it('[R3-4] sends the token when the job itself runs on github.com', async () => {
+      process.env['GITHUB_API_URL'] = 'https://api.github.com';
+      await listReleases({ ...github, githubToken: 'gh-t0ken', fetch: publicApi });
+      expect(requests[0]?.authorization).toBe('Bearer gh-t0ken');
+    });
+
+    it('[R3-4] the "closest versions" hint after a 404 also comes from api.github.com', async () => {
+      process.env['GITHUB_API_URL'] = 'https://ghe.example.com/api/v3';
+      const err = await failure(
+        installIstioctl(
+          opts({
+            versionSpec: '1.30.9',
+            downloadUrl: 'https://github.com/istio/istio/releases/download',
+            githubToken: 'ghe-t0ken',
+            fetch: publicApi
+          })
+        )
+      );
+      expect(err.message).toBe('istio-version 1.30.9 does not exist.');
+      expect(err.details[0]).toBe('Closest existing versions: 1.30.3, 1.30.2, 1.29.6');
+      const listing = requests.filter((r) => r.url.includes('/repos/istio/istio/releases'));
+      expect(listing.map((r) => r.url)).toEqual([
+        'https://api.github.com/repos/istio/istio/releases?per_page=100&page=1'
+      ]);
+      expect(listing[0]?.authorization).toBeNull();
+      expect(requests.some((r) => r.url.includes('ghe.example.com'))).toBe(false);
+    });
   });
 
   it('explains a rate limit and points at github-token', async () => {

@@ -215,3 +215,42 @@ describe('Istioctl.version', () => {
     ]);
   });
 });
+
+describe('[R3-7] transient results of commands whose exit code mixes findings and errors', () => {
+  const counter = join(dir, 'precheck.count');
+  const PRECHECK = script(
+    'istioctl-precheck',
+    `n=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${counter}"
+if [ $n -le 2 ]; then echo 'Error: failed to get the Kubernetes version: the server is currently unable to handle the request' >&2; exit 1; fi
+echo 'Error [IST0141] (Cluster) Missing required permission to create resource clusterroles (permission denied)'
+echo 'Error: Issues found when checking the cluster. Istio may not be safe to install or upgrade.' >&2; exit 1`
+  );
+  const isTransient = (r: { stderr: string }) =>
+    /unable to handle the request/.test(r.stderr) && !/Issues found/.test(r.stderr)
+      ? 'API unavailable'
+      : undefined;
+
+  it('[R3-7] a transient error under an allowed exit code is retried until the real answer comes', async () => {
+    rmSync(counter, { force: true });
+    const r = await new Istioctl(PRECHECK, { log }).run(['x', 'precheck'], {
+      allowExitCodes: [0, 1],
+      transient: isTransient
+    });
+    expect(readFileSync(counter, 'utf8').trim()).toBe('3');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[IST0141]');
+    expect(logged.filter(([, m]) => /retrying in \d+ ms \(attempt [23]\/4\)/.test(m))).toHaveLength(2);
+  }, 20_000);
+
+  it('[R3-7] gives up after the attempts with the transient reason and the output tail', async () => {
+    writeFileSync(counter, '-10');
+    const err = await failure(
+      new Istioctl(PRECHECK, { log }).run(['x', 'precheck'], {
+        allowExitCodes: [0, 1],
+        transient: isTransient
+      })
+    );
+    expect(err.message).toBe('istioctl x precheck could not finish: API unavailable.');
+    expect(err.details.join('\n')).toContain('the server is currently unable to handle the request');
+  }, 30_000);
+});

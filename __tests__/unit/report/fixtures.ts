@@ -109,6 +109,7 @@ export function config(): Config {
     bookinfo: true,
     gateway: true,
     gatewayHosts: ['*'],
+    allowSharedHosts: false,
     addons: [],
     waitTimeoutMs: 600_000,
     podAnnotations: {},

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { ActionError } from '../../../src/errors.js';
 import { Session, smokeTest, verifyRouting } from '../../../src/verify/http.js';
 import { newPage, oldPage } from './pages.js';
+import { verify } from '../../../src/verify/run.js';
+import { newReport } from '../../../src/report/model.js';
+import { config } from '../report/fixtures.js';
 
 // A stand-in productpage: anonymous visitors get v1 and v3 pages in a chosen rotation; logging in
 // sets a `session` cookie (as Flask does) and the logged-in user gets `userPage`.
@@ -12,6 +15,8 @@ interface Behaviour {
   userPage: Parameters<typeof oldPage>[0];
   failFirst: number;
   requireHost?: string;
+  /** The reviews pod named in "Reviews served by" for a version (absent: the line is not shown). */
+  servedBy?: (version: string) => string;
 }
 
 let behaviour: Behaviour;
@@ -61,7 +66,10 @@ beforeAll(async () => {
       const user = /session=signed\.([^.]+)\./.exec(req.headers.cookie ?? '')?.[1];
       const version = user ? behaviour.userPage : (behaviour.rotation[n % behaviour.rotation.length] ?? 'v1');
       // Alternate between the two templates: the classifier must not care.
-      res.writeHead(200, { 'content-type': 'text/html' }).end(n % 2 ? newPage(version) : oldPage(version));
+      const opts = behaviour.servedBy ? { servedBy: behaviour.servedBy(version) } : {};
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(n % 2 ? newPage(version, opts) : oldPage(version, opts));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -233,4 +241,51 @@ describe('smokeTest', () => {
       await new Promise((resolve) => other.close(resolve));
     }
   });
+});
+
+describe('[R3-11] where the pages came from', () => {
+  it('[R3-11] verifyRouting counts the reviews pods named in "Reviews served by"', async () => {
+    behaviour.servedBy = (v) => `reviews-${v}-7d5f9c8b9-${v === 'v1' ? 'aaaaa' : 'bbbbb'}`;
+    const result = await verifyRouting(
+      base,
+      { anonymous: { v1: 50, v3: 50 } },
+      { requests: 10, concurrency: 1 }
+    );
+    expect(result.identities[0]?.servedBy).toEqual({
+      'reviews-v1-7d5f9c8b9-aaaaa': 5,
+      'reviews-v3-7d5f9c8b9-bbbbb': 5
+    });
+  });
+
+  it('[R3-11] a failed verification names the namespace that answered instead of the sidecar hint', async () => {
+    // Issue 15's case: namespace B (reviews-80-20) gets namespace A's reviews-v3 for every request.
+    behaviour.rotation = ['v3'];
+    behaviour.servedBy = (v) => `reviews-${v}-5c8d6f7b4-xk2lp`;
+    const c = { ...config(), namespace: 'bookinfo-b' };
+    const report = newReport('deploy', false);
+    report.gateway = { host: '127.0.0.1', port: 80, via: 'loadbalancer', url: base };
+    report.routing = {
+      variant: 'reviews-80-20',
+      description: '',
+      expectation: { anonymous: { v1: 80, v2: 20 } },
+      applied: [],
+      deleted: []
+    };
+    const located = new Map([['reviews-v3-5c8d6f7b4-xk2lp', 'bookinfo-a']]);
+    const err = await verify({
+      config: { ...c, verify: { smokeTest: false, verifyRouting: true, requests: 20 } },
+      report,
+      locatePods: async () => located
+    }).then(
+      () => undefined,
+      (e: unknown) => e as ActionError
+    );
+    expect(err).toBeInstanceOf(ActionError);
+    expect(err?.details[0]).toBe(
+      '20 of 20 pages were rendered by reviews pods of namespace bookinfo-a (reviews-v3-5c8d6f7b4-xk2lp), not by those of bookinfo-b: ' +
+        'the ingress sent these requests to another deployment of Bookinfo, typically through another namespace’s Gateway claiming the same host (Istio serves a shared host from the older Gateway).'
+    );
+    expect(err?.hint).toMatch(/^Give this deployment its own gateway-hosts/);
+    expect(err?.hint).not.toMatch(/Sidecars may still be picking up/);
+  }, 30_000);
 });
