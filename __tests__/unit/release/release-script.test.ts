@@ -92,7 +92,9 @@ beforeAll(() => {
   const init = spawnSync('git', ['init', '--quiet', '--bare', bare], { env: gitEnv, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`git init failed: ${init.stderr}`);
   git('remote', 'set-url', 'origin', bare);
-  git('checkout', '--quiet', '-B', 'main');
+  // main at this checkout's commit, whatever branch (or detached HEAD) the checkout is on.
+  const source = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, env: gitEnv, encoding: 'utf8' });
+  git('checkout', '--quiet', '-B', 'main', source.stdout.trim());
   git('push', '--quiet', '--set-upstream', 'origin', 'main');
   // ncc and the bundled packages for the real dist check: hard links where the file system allows, else a copy.
   const from = path.join(root, 'node_modules');
