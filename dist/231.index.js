@@ -428,7 +428,10 @@ function renderSummary(r) {
                     ? 'serverless (virtual-kubelet nodes only)'
                     : `${p.nodeCount} node(s)`
             ],
-            ['Kubernetes vs Istio', `${p.compatibility.supported ? '✅' : '❌'} ${p.compatibility.message}`],
+            [
+                'Kubernetes vs Istio',
+                `${p.compatibility.status === 'unknown' ? '⚠️' : p.compatibility.supported ? '✅' : '❌'} ${p.compatibility.message}`
+            ],
             ['NET_ADMIN/NET_RAW for istio-init', `${caps} — ${p.capabilities.checks.join('; ')}`],
             ['Data plane', `${p.dataplaneMode}, Istio CNI ${p.cni ? 'on' : 'off'} (${p.cniReason})`]
         ]));

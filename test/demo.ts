@@ -35,7 +35,9 @@ const started = performance.now();
 let harness: Harness | undefined;
 let failed = false;
 try {
-  const stack = stackNamed(process.argv.includes('--seed') ? 'seed' : (process.env.ASK_ISTIO_STACK ?? 'current'));
+  const stack = stackNamed(
+    process.argv.includes('--seed') ? 'seed' : (process.env.ASK_ISTIO_STACK ?? 'current')
+  );
   harness = await startHarness({ stack: stack.name, log: (m: string) => console.error(`[demo] ${m}`) });
   const state = harness.state;
   console.error(
@@ -74,7 +76,9 @@ try {
     console.log(`\n=== pod ${pod.metadata?.name} ===`);
     console.log(`init containers: ${names(pod.spec?.initContainers) || 'none'}`);
     console.log(`containers:      ${names(pod.spec?.containers)}`);
-    console.log(`sidecar.istio.io/status: ${pod.metadata?.annotations?.['sidecar.istio.io/status'] ?? '(none)'}`);
+    console.log(
+      `sidecar.istio.io/status: ${pod.metadata?.annotations?.['sidecar.istio.io/status'] ?? '(none)'}`
+    );
   }
   const url = result.outputs['productpage-url'];
   if (url) {

@@ -22,6 +22,8 @@ while [ "$#" -gt 0 ]; do
   esac
 done
 export NODE_OPTIONS=--experimental-vm-modules
+# Node 24 (the `node` devDependency) first, as npm scripts have it: client-node 2.x needs >= 22.19.
+export PATH="$PWD/node_modules/.bin:$PATH"
 jest=(node_modules/.bin/jest --passWithNoTests)
 [ "$unit" = 0 ] || "${jest[@]}" --selectProjects unit "${args[@]}"
 [ "$e2e" = 1 ] || exit 0

@@ -163,7 +163,10 @@ function allContainersReady(p: KubeObject): boolean {
  */
 export function hasSidecar(p: KubeObject): boolean {
   const spec = p.spec as
-    | { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string; restartPolicy?: string }> }
+    | {
+        containers?: Array<{ name: string }>;
+        initContainers?: Array<{ name: string; restartPolicy?: string }>;
+      }
     | undefined;
   return (
     (spec?.containers ?? []).some((c) => c.name === 'istio-proxy') ||
@@ -249,7 +252,12 @@ export const SAMPLE_ANALYZE_SUPPRESSIONS = (namespace: string): string[] => [
 ];
 
 export function analyzeArgs(namespace: string): string[] {
-  return ['analyze', '-n', namespace, ...SAMPLE_ANALYZE_SUPPRESSIONS(namespace).flatMap((s) => ['--suppress', s])];
+  return [
+    'analyze',
+    '-n',
+    namespace,
+    ...SAMPLE_ANALYZE_SUPPRESSIONS(namespace).flatMap((s) => ['--suppress', s])
+  ];
 }
 
 /** Findings go to the log and summary; errors (exit 79) fail the step. */

@@ -89,7 +89,11 @@ function runScript(script: string, args: string[]): string {
 export function stackBinaries(stack: Stack): StackBinaries {
   const root = repoRoot();
   if (stack.name === 'seed') {
-    const binDir = runScript(join(root, 'test', 'cluster', 'build.sh'), []).trim().split('\n').pop() ?? '';
+    const binDir =
+      runScript(join(root, 'test', 'cluster', 'build.sh'), [])
+        .trim()
+        .split('\n')
+        .pop() ?? '';
     if (!existsSync(join(binDir, 'kube-apiserver')))
       throw new Error(`test/cluster/build.sh printed "${binDir}", which holds no kube-apiserver`);
     return { binDir, etcd: 'etcd', istio: {} };

@@ -61,7 +61,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ? import('../release/index.js').then(async (m) => {
           await m.buildReleases({
             dir: releaseDir,
-            versions: stack.name === 'seed' ? m.DEFAULT_VERSIONS : ['1.13.3', stack.istioPrevious, stack.istio],
+            versions:
+              stack.name === 'seed' ? m.DEFAULT_VERSIONS : ['1.13.3', stack.istioPrevious, stack.istio],
             real: Object.fromEntries(Object.entries(bins.istio).map(([v, dir]) => [v, { dir }]))
           });
           return m;

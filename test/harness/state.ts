@@ -78,7 +78,10 @@ export function newNamespace(prefix: string): string {
  * current): `describeOn(['seed'], describe)('...', () => …)` runs the block there and skips it elsewhere,
  * so the skip shows in jest's summary with the block's name.
  */
-export function describeOn<D extends { skip: unknown }>(stacks: ReadonlyArray<Stack['name']>, describe: D): D {
+export function describeOn<D extends { skip: unknown }>(
+  stacks: ReadonlyArray<Stack['name']>,
+  describe: D
+): D {
   const here = process.env.ASK_ISTIO_HARNESS_STATE ? readHarnessState().stack.name : undefined;
   return (here && stacks.includes(here) ? describe : describe.skip) as D;
 }

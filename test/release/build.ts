@@ -142,7 +142,8 @@ export async function buildReleases(opts: {
   const built: BuiltRelease[] = [];
   for (const v of versions) {
     const real = opts.real?.[v];
-    if (real) built.push({ version: v, dir: join(opts.dir, v), archives: buildRealRelease(opts.dir, v, real) });
+    if (real)
+      built.push({ version: v, dir: join(opts.dir, v), archives: buildRealRelease(opts.dir, v, real) });
     else built.push(await buildVersion(opts.dir, v));
   }
   return built;

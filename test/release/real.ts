@@ -5,7 +5,16 @@
 //   istio-<v>-linux-amd64.tar.gz     `istio-<v>/bin/istioctl`, `istio-<v>/samples/…`, `manifests/…`, manifest.yaml
 // each with a `<file>.sha256` sibling (`<hex> <basename>\n`). Only linux-amd64: that is what was built.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { sha256Line } from './build.js';
@@ -52,7 +61,10 @@ export function buildRealRelease(dir: string, version: string, build: RealBuild)
   const out = join(dir, version);
   const istioctl = join(build.dir, 'bin', 'istioctl');
   if (!existsSync(istioctl)) throw new Error(`no real istioctl in ${build.dir}/bin`);
-  const archives = REAL_PLATFORMS.flatMap((p) => [`istioctl-${version}-${p}.tar.gz`, `istio-${version}-${p}.tar.gz`]);
+  const archives = REAL_PLATFORMS.flatMap((p) => [
+    `istioctl-${version}-${p}.tar.gz`,
+    `istio-${version}-${p}.tar.gz`
+  ]);
   const stamp = `${moduleVersion(build)} ${statSync(istioctl).mtimeMs} ${statSync(istioctl).size}\n`;
   const stampFile = join(out, '.real-build');
   if (
@@ -78,7 +90,11 @@ export function buildRealRelease(dir: string, version: string, build: RealBuild)
       docker: 'registry.istio.io/release',
       directory: 'work',
       dependencies: {
-        istio: { git: 'https://github.com/istio/istio', branch: `release-${version.split('.').slice(0, 2).join('.')}`, sha: commit }
+        istio: {
+          git: 'https://github.com/istio/istio',
+          branch: `release-${version.split('.').slice(0, 2).join('.')}`,
+          sha: commit
+        }
       }
     })
   );

@@ -80,7 +80,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       try {
         const t = Date.now();
         await s();
-        if (process.env.ASK_ISTIO_SIM_DEBUG) log(`stopped ${s.toString().slice(0, 60)} in ${Date.now() - t} ms`);
+        if (process.env.ASK_ISTIO_SIM_DEBUG)
+          log(`stopped ${s.toString().slice(0, 60)} in ${Date.now() - t} ms`);
       } catch (err) {
         log(`simulator stop: ${(err as Error).message}`);
       }

@@ -398,7 +398,17 @@ export class Kubelet {
           return {
             ...s,
             restartCount: restarts.get(s.name) ?? 0,
-            ...(reason ? { started: false, state: { waiting: { reason, message: `back-off restarting failed container=${s.name} pod=${state.name}` } } } : {}),
+            ...(reason
+              ? {
+                  started: false,
+                  state: {
+                    waiting: {
+                      reason,
+                      message: `back-off restarting failed container=${s.name} pod=${state.name}`
+                    }
+                  }
+                }
+              : {}),
             ...(exit
               ? {
                   lastState: {
@@ -425,12 +435,20 @@ export class Kubelet {
           restarts.set(c.name, n);
           lastExit.set(c.name, { code: code ?? (signal ? 137 : 1), at: new Date(), startedAt: started });
           waiting.set(c.name, 'CrashLoopBackOff');
-          this.log(`pod ${state.namespace}/${state.name}: ${c.name} exited (${signal ?? code}); last lines:\n${logTail}`);
-          void write().then(() => this.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container'));
-          this.later(state, PROCESS_BACKOFF_MS[Math.min(n - 1, PROCESS_BACKOFF_MS.length - 1)] ?? 8000, async () => {
-            waiting.delete(c.name);
-            await launch(c);
-          });
+          this.log(
+            `pod ${state.namespace}/${state.name}: ${c.name} exited (${signal ?? code}); last lines:\n${logTail}`
+          );
+          void write().then(() =>
+            this.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container')
+          );
+          this.later(
+            state,
+            PROCESS_BACKOFF_MS[Math.min(n - 1, PROCESS_BACKOFF_MS.length - 1)] ?? 8000,
+            async () => {
+              waiting.delete(c.name);
+              await launch(c);
+            }
+          );
         });
       } catch (err) {
         this.log(`pod ${state.namespace}/${state.name}: cannot start ${c.name}: ${(err as Error).message}`);

@@ -209,7 +209,10 @@ export class ProcessRuntime {
   /** Removes a pod's root directory once the pod is gone. */
   forget(pod: V1Pod): void {
     const ns = pod.metadata?.namespace ?? 'default';
-    const root = join(this.workDir, `${ns}_${pod.metadata?.name ?? ''}_${(pod.metadata?.uid ?? '').slice(0, 8)}`);
+    const root = join(
+      this.workDir,
+      `${ns}_${pod.metadata?.name ?? ''}_${(pod.metadata?.uid ?? '').slice(0, 8)}`
+    );
     if (!process.env.ASK_ISTIO_KEEP_CLUSTER_DIR) rmSync(root, { recursive: true, force: true });
   }
 
@@ -225,7 +228,13 @@ export class ProcessRuntime {
     if (port === undefined) return false;
     return new Promise((resolve) => {
       const req = request(
-        { host: ip, port, path: http.path ?? '/', method: 'GET', timeout: (container.readinessProbe?.timeoutSeconds ?? 1) * 1000 },
+        {
+          host: ip,
+          port,
+          path: http.path ?? '/',
+          method: 'GET',
+          timeout: (container.readinessProbe?.timeoutSeconds ?? 1) * 1000
+        },
         (res) => {
           res.resume();
           resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
@@ -260,8 +269,16 @@ export class ProcessRuntime {
 
   private async volumeFiles(pod: V1Pod, ns: string, v: V1Volume): Promise<Record<string, string | Buffer>> {
     const out: Record<string, string | Buffer> = {};
-    if (v.configMap) Object.assign(out, await this.configMapFiles(ns, v.configMap.name ?? '', v.configMap.items, v.configMap.optional));
-    if (v.secret) Object.assign(out, await this.secretFiles(ns, v.secret.secretName ?? '', v.secret.items, v.secret.optional));
+    if (v.configMap)
+      Object.assign(
+        out,
+        await this.configMapFiles(ns, v.configMap.name ?? '', v.configMap.items, v.configMap.optional)
+      );
+    if (v.secret)
+      Object.assign(
+        out,
+        await this.secretFiles(ns, v.secret.secretName ?? '', v.secret.items, v.secret.optional)
+      );
     if (v.downwardAPI)
       for (const item of v.downwardAPI.items ?? [])
         if (item.fieldRef) out[item.path] = fieldValue(pod, item.fieldRef.fieldPath);
@@ -274,9 +291,15 @@ export class ProcessRuntime {
         );
       }
       if (src.configMap)
-        Object.assign(out, await this.configMapFiles(ns, src.configMap.name ?? '', src.configMap.items, src.configMap.optional));
+        Object.assign(
+          out,
+          await this.configMapFiles(ns, src.configMap.name ?? '', src.configMap.items, src.configMap.optional)
+        );
       if (src.secret)
-        Object.assign(out, await this.secretFiles(ns, src.secret.name ?? '', src.secret.items, src.secret.optional));
+        Object.assign(
+          out,
+          await this.secretFiles(ns, src.secret.name ?? '', src.secret.items, src.secret.optional)
+        );
       for (const item of src.downwardAPI?.items ?? [])
         if (item.fieldRef) out[item.path] = fieldValue(pod, item.fieldRef.fieldPath);
     }
@@ -315,7 +338,11 @@ export class ProcessRuntime {
     }
   }
 
-  private async token(pod: V1Pod, audiences: string[] | undefined, expirationSeconds?: number): Promise<string> {
+  private async token(
+    pod: V1Pod,
+    audiences: string[] | undefined,
+    expirationSeconds?: number
+  ): Promise<string> {
     const ns = pod.metadata?.namespace ?? 'default';
     const sa = pod.spec?.serviceAccountName ?? 'default';
     const tr = await this.apis.core.createNamespacedServiceAccountToken({
@@ -344,7 +371,9 @@ export class ProcessRuntime {
       dump({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'in-cluster', cluster: { server: this.server, 'certificate-authority-data': b64 } }],
+        clusters: [
+          { name: 'in-cluster', cluster: { server: this.server, 'certificate-authority-data': b64 } }
+        ],
         users: [{ name: 'pod', user: { token } }],
         contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'pod' } }],
         'current-context': 'in-cluster'
@@ -355,7 +384,10 @@ export class ProcessRuntime {
   }
 }
 
-function pick<T>(data: Record<string, T>, items: Array<{ key: string; path: string }> | undefined): Record<string, T> {
+function pick<T>(
+  data: Record<string, T>,
+  items: Array<{ key: string; path: string }> | undefined
+): Record<string, T> {
   if (!items?.length) return data;
   const out: Record<string, T> = {};
   for (const i of items) if (data[i.key] !== undefined) out[i.path] = data[i.key] as T;
@@ -380,7 +412,8 @@ function fieldValue(pod: V1Pod, path: string): string {
       return pod.status?.hostIP ?? '';
     default: {
       const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-      if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2] ?? ''] ?? '';
+      if (m)
+        return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2] ?? ''] ?? '';
       return '';
     }
   }
@@ -392,7 +425,17 @@ function quantity(q: string | undefined, resource: string): string {
   const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
   if (!m) return q;
   const n = Number(m[1]);
-  const mult: Record<string, number> = { m: 0.001, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const mult: Record<string, number> = {
+    m: 0.001,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12
+  };
   const v = n * (m[2] ? (mult[m[2]] ?? 1) : 1);
   return String(Math.max(1, Math.ceil(v)));
 }
@@ -411,14 +454,21 @@ function resolveEnv(apis: Apis): EnvResolver {
     const ns = pod.metadata?.namespace ?? 'default';
     try {
       if (from.configMapKeyRef) {
-        const cm = await apis.core.readNamespacedConfigMap({ name: from.configMapKeyRef.name ?? '', namespace: ns });
+        const cm = await apis.core.readNamespacedConfigMap({
+          name: from.configMapKeyRef.name ?? '',
+          namespace: ns
+        });
         const v = cm.data?.[from.configMapKeyRef.key];
         return v ?? (from.configMapKeyRef.optional ? null : '');
       }
       if (from.secretKeyRef) {
         const s = await apis.core.readNamespacedSecret({ name: from.secretKeyRef.name ?? '', namespace: ns });
         const v = s.data?.[from.secretKeyRef.key];
-        return v !== undefined ? Buffer.from(v, 'base64').toString('utf8') : from.secretKeyRef.optional ? null : '';
+        return v !== undefined
+          ? Buffer.from(v, 'base64').toString('utf8')
+          : from.secretKeyRef.optional
+            ? null
+            : '';
       }
     } catch (err) {
       if (isNotFound(err) && (from.configMapKeyRef?.optional || from.secretKeyRef?.optional)) return null;
@@ -430,7 +480,8 @@ function resolveEnv(apis: Apis): EnvResolver {
 
 /** An absolute path inside one of the container's mounts, moved under the pod root (other values as they are). */
 function atPodRoot(value: string, mounts: readonly string[], root: string): string {
-  for (const m of mounts) if (value === m || value.startsWith(`${m.replace(/\/+$/, '')}/`)) return join(root, value);
+  for (const m of mounts)
+    if (value === m || value.startsWith(`${m.replace(/\/+$/, '')}/`)) return join(root, value);
   return value;
 }
 
