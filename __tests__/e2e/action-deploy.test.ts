@@ -49,7 +49,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     'istio-download-url': state.downloadUrl,
     namespace: NS,
     // Its own host: other files' namespaces share the one ingress gateway (a `*` host would be ambiguous).
-    'gateway-hosts': `${NS}.bookinfo.test`,
+    'gateway-hosts': `${extra.namespace ?? NS}.bookinfo.test`,
     routing: 'reviews-v2-v3',
     'verify-routing': 'true',
     'verify-requests': '10',
@@ -114,7 +114,11 @@ async function snapshot(namespaces: string[]): Promise<Map<string, string>> {
   for (const ns of namespaces) {
     for (const entry of await namespacedResources()) {
       const [base, resource] = entry.split('|') as [string, string];
-      let list: { items?: Array<{ metadata?: { name?: string; resourceVersion?: string } }> };
+      let list: {
+        items?: Array<{
+          metadata?: { name?: string; resourceVersion?: string; managedFields?: Array<{ manager?: string }> };
+        }>;
+      };
       try {
         list = await apiGet(`${base}/namespaces/${ns}/${resource}`);
       } catch (err) {
@@ -122,6 +126,11 @@ async function snapshot(namespaces: string[]): Promise<Map<string, string>> {
         throw err;
       }
       for (const item of list.items ?? []) {
+        // What the real istiod writes on its own, all the time (leader-election ConfigMaps and Leases, its
+        // IP auto-allocation state): objects only pilot-discovery manages are the control plane's, not the
+        // action's writes.
+        const managers = new Set((item.metadata?.managedFields ?? []).map((f) => f.manager ?? ''));
+        if (managers.size > 0 && [...managers].every((m) => m.startsWith('pilot-discovery'))) continue;
         snap.set(`${ns} ${base}/${resource}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
       }
     }
@@ -150,6 +159,12 @@ function diff(before: Map<string, string>, after: Map<string, string>): string[]
     if (after.get(k) !== v) changes.push(`${k}: ${v} -> ${after.get(k) ?? 'deleted'}`);
   for (const k of after.keys()) if (!before.has(k)) changes.push(`${k}: created`);
   return changes;
+}
+
+/** The pilot image a release's charts render (1.13: docker.io/istio, 1.29+: registry.istio.io/release). */
+function istiodImageFor(version: string): string {
+  const minor = Number(version.split('.')[1]);
+  return `${minor >= 30 || version.startsWith('1.29') ? 'registry.istio.io/release' : 'docker.io/istio'}/pilot:${version}`;
 }
 
 async function istiodImage(): Promise<string> {
@@ -236,10 +251,10 @@ afterAll(async () => {
 describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
   let first: RunActionResult;
 
-  it('installs (or forces) Istio 1.13.2 first, so the next run is an upgrade', async () => {
+  it(`installs (or forces) Istio ${state.stack.istioPrevious} first, so the next run is an upgrade`, async () => {
     const r = await run(
       {
-        'istio-version': '1.13.2',
+        'istio-version': state.stack.istioPrevious,
         'install-istio': 'always',
         bookinfo: 'false',
         gateway: 'false',
@@ -247,14 +262,14 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
         'smoke-test': 'false',
         'verify-routing': 'false'
       },
-      { toolCache: join(scratch, 'tool-cache-1.13.2') }
+      { toolCache: join(scratch, `tool-cache-${state.stack.istioPrevious}`) }
     );
     expectActionSuccess(r);
-    expect(r.outputs['istio-version']).toBe('1.13.2');
-    expect(await istiodImage()).toMatch(/:1\.13\.2$/);
+    expect(r.outputs['istio-version']).toBe(state.stack.istioPrevious);
+    expect(await istiodImage()).toBe(istiodImageFor(state.stack.istioPrevious));
   });
 
-  it('upgrades to 1.13.3, deploys Bookinfo with sidecars and sets the gateway outputs', async () => {
+  it(`upgrades to ${state.stack.istio}, deploys Bookinfo with sidecars and sets the gateway outputs`, async () => {
     const runnerTemp = join(scratch, 'runner-temp');
     mkdirSync(runnerTemp); // a runner creates RUNNER_TEMP before any step
     const modes = new Set<number>();
@@ -276,8 +291,10 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
       clearInterval(sampler);
     }
     expectActionSuccess(first);
-    expect(first.stdout).toContain('Istio: upgrade — Istio 1.13.2 is older than 1.13.3');
-    expect(await istiodImage()).toMatch(/:1\.13\.3$/);
+    expect(first.stdout).toContain(
+      `Istio: upgrade — Istio ${state.stack.istioPrevious} is older than ${state.stack.istio}`
+    );
+    expect(await istiodImage()).toBe(istiodImageFor(state.stack.istio));
 
     const lbIp = (await ingressService()).status?.loadBalancer?.ingress?.[0]?.ip;
     expect(lbIp).toMatch(/^127\./);
@@ -288,7 +305,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     expect(o['secure-ingress-port']).toBe('443');
     expect(o['productpage-url']).toBe(`http://${lbIp}/productpage`);
     expect(o['gateway-host-header']).toBe(`${NS}.bookinfo.test`);
-    expect(o['istio-version']).toBe('1.13.3');
+    expect(o['istio-version']).toBe(state.stack.istio);
     expect(o['namespace']).toBe(NS);
     expect(o['routing']).toBe('reviews-v2-v3');
     const istioctl = o['istioctl-path'] ?? '';
@@ -410,8 +427,9 @@ describe('failures are clear and leave the cluster alone', () => {
   it('a wrong checksum fails before touching the cluster', async () => {
     const ns = newNamespace('bad-checksum');
     const before = await settledSnapshot(['istio-system']);
-    // Every .sha256 of 1.13.3 lies (not just one: a retry must not hide the fault), until the reset.
-    await releaseFault({ path: '1\\.13\\.3/.*\\.sha256', kind: 'bad-checksum' });
+    // Every .sha256 of the stack's release lies (not just one: a retry must not hide the fault), until the reset.
+    const v = state.stack.istio.replace(/\./g, '\\.');
+    await releaseFault({ path: `${v}/.*\\.sha256`, kind: 'bad-checksum' });
     let r: RunActionResult;
     try {
       r = await run({ namespace: ns }, { toolCache: join(scratch, 'tool-cache-checksum') });
@@ -419,7 +437,9 @@ describe('failures are clear and leave the cluster alone', () => {
       await fetch(`${state.releaseBaseUrl}/_control/reset`, { method: 'POST' });
     }
     expect(r.code).not.toBe(0);
-    expect(actionErrors(r)).toMatch(/sha256 of istioctl-1\.13\.3-\S+ does not match its published checksum/);
+    expect(actionErrors(r)).toMatch(
+      new RegExp(`sha256 of istioctl-${v}-\\S+ does not match its published checksum`)
+    );
     expect(diff(before, await snapshot(['istio-system']))).toEqual([]);
     await expect(core.readNamespace({ name: ns })).rejects.toThrow();
   });

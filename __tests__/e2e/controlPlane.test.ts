@@ -11,7 +11,9 @@ import {
   KubeConfig,
   RbacAuthorizationV1Api,
   VersionApi,
-  type V1Pod
+  type V1Pod,
+  PatchStrategy,
+  setHeaderOptions
 } from '@kubernetes/client-node';
 import {
   PSP_BINDING,
@@ -25,6 +27,10 @@ import {
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
 const state = readHarnessState();
+const psp = state.stack.podSecurity === 'psp';
+/** PodSecurityPolicy checks exist on 1.20 only (PSP was removed in 1.25); their PSA twins run on current. */
+const onPsp = psp ? test : test.skip;
+const onPsa = psp ? test.skip : test;
 
 function clientsFor(kubeconfigPath: string): {
   core: CoreV1Api;
@@ -116,14 +122,14 @@ afterAll(async () => {
 });
 
 describe('harness control plane', () => {
-  test('is Kubernetes v1.20.2, reached through the context ask-istio-test', async () => {
+  test(`is Kubernetes v${state.stack.kubernetes}, reached through the context ask-istio-test`, async () => {
     expect(admin.kc.getCurrentContext()).toBe('ask-istio-test');
     const v = await admin.version.getCode();
-    expect(v.gitVersion).toBe('v1.20.2');
-    expect(`${v.major}.${v.minor}`).toBe('1.20');
+    expect(v.gitVersion).toBe(`v${state.stack.kubernetes}`);
+    expect(`${v.major}.${v.minor}`).toBe(state.stack.kubernetes.split('.').slice(0, 2).join('.'));
   });
 
-  test('controller-manager turns a Deployment into a ReplicaSet and Pods admitted by ack.privileged', async () => {
+  test('controller-manager turns a Deployment into a ReplicaSet and Pods admitted by pod security', async () => {
     const ns = await namespace('cp-deploy');
     const labels = { app: 'cp-deploy' };
     await admin.apps.createNamespacedDeployment({
@@ -156,7 +162,7 @@ describe('harness control plane', () => {
         name: rs.metadata?.name
       });
       // The ReplicaSet controller creates pods with its own ServiceAccount credentials; PSP admission let them in.
-      expect(pod.metadata?.annotations?.['kubernetes.io/psp']).toBe(PSP_NAME);
+      if (psp) expect(pod.metadata?.annotations?.['kubernetes.io/psp']).toBe(PSP_NAME);
       expect(pod.spec?.serviceAccountName).toBe('default');
     }
   });
@@ -243,7 +249,32 @@ describe('harness control plane', () => {
     expect((await outcome(sa.core.listNamespacedPod({ namespace: 'kube-system' }))).code).toBe(403);
   });
 
-  test('PSP ack.privileged admits a pod adding NET_ADMIN/NET_RAW (server-side dry run)', async () => {
+  onPsa(
+    'Pod Security Admission: NET_ADMIN/NET_RAW admitted by default (privileged), refused under baseline',
+    async () => {
+      const ns = await namespace('cp-psa');
+      const created = await admin.core.createNamespacedPod({
+        namespace: ns,
+        body: netAdminPod('init', 'default'),
+        dryRun: 'All'
+      });
+      expect(created.spec?.containers[0]?.securityContext?.capabilities?.add).toEqual([
+        'NET_ADMIN',
+        'NET_RAW'
+      ]);
+      await admin.core.patchNamespace(
+        { name: ns, body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+      );
+      const refused = await outcome(
+        admin.core.createNamespacedPod({ namespace: ns, body: netAdminPod('init', 'default'), dryRun: 'All' })
+      );
+      expect(refused.code).toBe(403);
+      expect(refused.message).toMatch(/violates PodSecurity "baseline:latest".*NET_ADMIN/s);
+    }
+  );
+
+  onPsp('PSP ack.privileged admits a pod adding NET_ADMIN/NET_RAW (server-side dry run)', async () => {
     const ns = await namespace('cp-psp');
     const sa = clientsFor(await kubeconfigForServiceAccount(state.kubeconfigPath, 'deployer', ns));
     await admin.rbac.createNamespacedRoleBinding({
@@ -292,7 +323,7 @@ describe('private control plane', () => {
     await cp?.stop();
   });
 
-  test('a pod needing NET_ADMIN is refused once the ServiceAccount loses its PSP binding', async () => {
+  onPsp('a pod needing NET_ADMIN is refused once the ServiceAccount loses its PSP binding', async () => {
     const { rbac, core } = clientsFor(cp.kubeconfigPath);
     const ns = 'psp-check';
     const sa = clientsFor(await cp.kubeconfigFor('app', ns));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { buildReleases, startReleaseServer, type ReleaseServer } from '../../test/release/index.js';
-import { newNamespace, readHarnessState, type HarnessState } from '../../test/harness/state.js';
+import { describeOn, newNamespace, readHarnessState, type HarnessState } from '../../test/harness/state.js';
 
 // Jest ignores testTimeout inside `projects`; installs wait for readiness, so set it here.
 jest.setTimeout(300_000);
@@ -90,19 +90,22 @@ const apply = (path: string, obj: unknown): ReturnType<typeof api> =>
 
 beforeAll(async () => {
   state = readHarnessState();
+  if (state.stack.name !== 'seed') return; // every block here is the seed's (describeOn)
   dir = mkdtempSync(join(tmpdir(), 'release-e2e-'));
   await buildReleases({ dir: join(dir, 'releases'), versions: ['1.13.3', '1.30.3'] });
   server = await startReleaseServer({ dir: join(dir, 'releases') });
 });
 
 afterAll(async () => {
+  if (state?.stack.name !== 'seed') return;
   if (bin['1.13.3']) await istioctl('1.13.3', ['uninstall', '--purge', '-y']);
   await api('DELETE', `/api/v1/namespaces/${testNs}`);
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('release server', () => {
+// The seed's own scenario (PodSecurityPolicy / the stand-in istioctl on 1.20); current has real-istio.test.ts.
+describeOn(['seed'], describe)('release server', () => {
   it('serves istioctl archives whose .sha256 matches, and the extracted istioctl reports its version', async () => {
     for (const v of ['1.13.3', '1.30.3']) {
       const name = `istioctl-${v}-linux-amd64.tar.gz`;
@@ -178,7 +181,8 @@ describe('release server', () => {
   });
 });
 
-describe('stand-in istioctl against the 1.20 control plane', () => {
+// The seed's own scenario (PodSecurityPolicy / the stand-in istioctl on 1.20); current has real-istio.test.ts.
+describeOn(['seed'], describe)('stand-in istioctl against the 1.20 control plane', () => {
   it('installs the 1.13.3 demo profile (ready with the simulator; readiness timeout without)', async () => {
     const withSim = state.components?.simulator === true;
     const run = await istioctl('1.13.3', [
