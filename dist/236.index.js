@@ -3605,14 +3605,19 @@ async function probeCapabilities(kube, namespace, kubeMinor) {
         }
         catch (err) {
             const why = errText(err);
+            // The whole error, details included: the API server's own words come after the first line.
+            const full = err.describe?.() ?? String(err);
             // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
             // deploying identity's missing permission, reported as such by the kube layer.
             // The probe is a server-side apply, so the refused verb is `patch` (or `create` from other clients).
-            if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why))
+            // Pod Security Admission answers 403 as well ("violates PodSecurity"): that one is the answer.
+            if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) &&
+                !/security polic|violates PodSecurity/i.test(full))
                 throw err;
-            if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
+            if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(full)) {
                 dryRun = false;
-                checks.push(`dry-run pod refused: ${why}`);
+                const psa = /violates PodSecurity[^\n]*/.exec(full)?.[0];
+                checks.push(`dry-run pod refused: ${psa ?? why}`);
             }
             else
                 checks.push(`dry-run pod inconclusive: ${why}`);
@@ -3816,10 +3821,18 @@ function podReadySummary(pods) {
 }
 /** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
 function containerReadySummary(pod) {
-    const statuses = containerStatuses(pod, 'containerStatuses');
-    const specCount = Array.isArray(rec(pod.spec).containers)
-        ? rec(pod.spec).containers.length
-        : statuses.length;
+    // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
+    // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
+    const sidecars = new Set((Array.isArray(rec(pod.spec).initContainers) ? rec(pod.spec).initContainers : [])
+        .map(rec)
+        .filter((c) => c.restartPolicy === 'Always')
+        .map((c) => String(c.name)));
+    const statuses = [
+        ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
+        ...containerStatuses(pod, 'containerStatuses')
+    ];
+    const specCount = (Array.isArray(rec(pod.spec).containers) ? rec(pod.spec).containers.length : 0) +
+        sidecars.size;
     return `${statuses.filter((s) => s.ready).length}/${Math.max(specCount, statuses.length)}`;
 }
 function containerStatuses(pod, key) {

@@ -16,6 +16,7 @@ import {
   type V1Pod,
   type V1Service
 } from '@kubernetes/client-node';
+import { runningContainerStatuses } from '../../test/harness/pods.js';
 import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
 import {
   runAction,
@@ -62,8 +63,22 @@ function run(extra: Record<string, string>, opts: Partial<RunActionOptions> = {}
   return runAction({ inputs: inputs(extra), toolCache, timeoutMs: 240_000, ...opts });
 }
 
-/** Raw GET against the apiserver (discovery and generic lists, which the typed clients do not cover). */
+/**
+ * Raw GET against the apiserver (discovery and generic lists, which the typed clients do not cover). A 429
+ * ("storage is (re)initializing" right after a CRD appears) is retried, as any client would.
+ */
 async function apiGet<T>(path: string): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apiGetOnce<T>(path);
+    } catch (err) {
+      if (attempt >= 20 || !/HTTP 429/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function apiGetOnce<T>(path: string): Promise<T> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('harness kubeconfig has no current cluster');
   const url = new URL(path, cluster.server);
@@ -315,7 +330,8 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     const pods: V1Pod[] = (await core.listNamespacedPod({ namespace: NS })).items;
     expect(pods.length).toBeGreaterThanOrEqual(6); // details, productpage, ratings, reviews v1-v3
     for (const p of pods) {
-      const statuses = p.status?.containerStatuses ?? [];
+      // The app and its istio-proxy (a regular container on seed, a sidecar container on current).
+      const statuses = runningContainerStatuses(p);
       expect(`${p.metadata?.name} ${statuses.filter((s) => s.ready).length}/${statuses.length}`).toBe(
         `${p.metadata?.name} 2/2`
       );

@@ -2,6 +2,8 @@
 // etcd, new pid). The bundled action is waiting for the Bookinfo rollout when the API server goes away; its
 // watches break, requests are refused for a few seconds, and it must carry on to the same end state as an
 // undisturbed run: every pod ready, productpage answering, routing verified.
+import type { V1Pod } from '@kubernetes/client-node';
+import { runningContainerStatuses } from '../../test/harness/pods.js';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { prependRules, setRules } from '../../test/harness/behaviour.js';
@@ -68,8 +70,7 @@ describe('kube-apiserver restart during a run', () => {
       await kube.close();
       expect(pods).toHaveLength(6);
       for (const p of pods) {
-        const statuses =
-          (p.status as { containerStatuses?: Array<{ ready: boolean }> }).containerStatuses ?? [];
+        const statuses = runningContainerStatuses(p as V1Pod);
         expect(statuses.map((s) => s.ready)).toEqual([true, true]);
       }
     } finally {

@@ -270,7 +270,9 @@ describe('harness control plane', () => {
         admin.core.createNamespacedPod({ namespace: ns, body: netAdminPod('init', 'default'), dryRun: 'All' })
       );
       expect(refused.code).toBe(403);
-      expect(refused.message).toMatch(/violates PodSecurity "baseline:latest".*NET_ADMIN/s);
+      expect(refused.message).toMatch(
+        /violates PodSecurity \W{0,2}baseline:latest\W{0,2}: non-default capabilities.*NET_ADMIN/s
+      );
     }
   );
 

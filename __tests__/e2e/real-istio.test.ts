@@ -6,6 +6,7 @@
 // Admission refusing what istio-init needs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
@@ -105,8 +106,18 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
       'registry.istio.io/release/examples-bookinfo-productpage-v1:1.20.3'
     );
     const url = first.outputs['productpage-url'] ?? '';
-    const res = await fetch(url, { headers: { host: first.outputs['gateway-host-header'] ?? '' } });
-    const body = await res.text();
+    // fetch() drops a Host header (a forbidden header name): node:http sends it, as curl -H would.
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(url, { headers: { host: `${ns}.bookinfo.test` } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const body = res.body;
     expect(res.status).toBe(200);
     expect(body).toContain('text-red-500'); // reviews-v3: red stars, Tailwind classes since the 1.20 images
   });
@@ -124,8 +135,8 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
         'apiVersion: networking.istio.io/v1',
         'kind: VirtualService',
         'metadata: {name: reviews-invalid}',
-        // A weight above 100 passes the CRD schema; istiod's validation refuses it.
-        'spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews, subset: v1}, weight: 150}]}]}',
+        // The CRD schema accepts a `*` host; istiod's validation refuses it for the mesh gateway.
+        'spec: {hosts: ["*"], http: [{route: [{destination: {host: reviews, subset: v1}}]}]}',
         ''
       ].join('\n')
     );
@@ -159,7 +170,8 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
         'apiVersion: networking.istio.io/v1',
         'kind: VirtualService',
         'metadata: {name: reviews}',
-        'spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews, subset: v9}}]}]}',
+        // A destination host that does not exist: only analyze knows the cluster's services (IST0101).
+        'spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews-gone}}]}]}',
         ''
       ].join('\n')
     );
@@ -169,7 +181,7 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
       'verify-routing': 'false'
     });
     expect(r.code).not.toBe(0);
-    expect(actionErrors(r)).toMatch(/IST0101.*VirtualService .*reviews/);
+    expect(actionErrors(r)).toMatch(/IST0101.*VirtualService .*reviews.*reviews-gone/);
   });
 });
 

@@ -137,6 +137,7 @@ describeOn(['seed'], describe)('release server', () => {
     expect(index.map((r) => r.tag_name)).toEqual([
       '1.31.0-rc.0',
       '1.30.3',
+      '1.29.6',
       '1.29.4',
       '1.30.2',
       '1.13.3',
@@ -149,7 +150,7 @@ describeOn(['seed'], describe)('release server', () => {
     const page2 = (await (
       await fetch(`${server.baseUrl}/api/repos/istio/istio/releases?per_page=4&page=2`)
     ).json()) as unknown[];
-    expect(page2).toHaveLength(2);
+    expect(page2).toHaveLength(index.length - 4);
     expect((await fetch(`${server.downloadUrl}/1.29.4/istioctl-1.29.4-linux-amd64.tar.gz`)).status).toBe(404);
   });
 
@@ -290,8 +291,10 @@ describeOn(['seed'], describe)('stand-in istioctl against the 1.20 control plane
     expect(run.stdout).toContain(
       'The Kubernetes version v1.20.2 is not supported by Istio 1.30.3. The minimum supported Kubernetes version is 1.32.'
     );
+    // The gateways' PDBs are refused; istiod may fail first on its selector (1.30's `istio: pilot` differs
+    // from the 1.13 Deployment already there, and a selector is immutable).
     expect(run.stdout).toContain(
-      '✘ Istiod encountered an error: no matches for kind "PodDisruptionBudget" in version "policy/v1"'
+      '✘ Ingress gateways encountered an error: no matches for kind "PodDisruptionBudget" in version "policy/v1"'
     );
     expect(run.code).toBe(1);
   });

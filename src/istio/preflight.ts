@@ -196,14 +196,21 @@ export async function probeCapabilities(
       checks.push('dry-run pod with NET_ADMIN/NET_RAW admitted');
     } catch (err) {
       const why = errText(err);
+      // The whole error, details included: the API server's own words come after the first line.
+      const full = (err as { describe?: () => string }).describe?.() ?? String(err);
       // RBAC refusing the (dry-run) create itself is not an answer about capabilities: it is the
       // deploying identity's missing permission, reported as such by the kube layer.
       // The probe is a server-side apply, so the refused verb is `patch` (or `create` from other clients).
-      if (/cannot (create|patch|update) (resource )?"?pods\b/i.test(why) && !/security polic/i.test(why))
+      // Pod Security Admission answers 403 as well ("violates PodSecurity"): that one is the answer.
+      if (
+        /cannot (create|patch|update) (resource )?"?pods\b/i.test(why) &&
+        !/security polic|violates PodSecurity/i.test(full)
+      )
         throw err;
-      if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(why)) {
+      if (/forbidden|PodSecurityPolicy|capabilit|violates/i.test(full)) {
         dryRun = false;
-        checks.push(`dry-run pod refused: ${why}`);
+        const psa = /violates PodSecurity[^\n]*/.exec(full)?.[0];
+        checks.push(`dry-run pod refused: ${psa ?? why}`);
       } else checks.push(`dry-run pod inconclusive: ${why}`);
     }
   } else {

@@ -85,10 +85,21 @@ export function podReadySummary(pods: KubeObject[]): string {
 
 /** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
 export function containerReadySummary(pod: KubeObject): string {
-  const statuses = containerStatuses(pod, 'containerStatuses');
-  const specCount = Array.isArray(rec(pod.spec).containers)
-    ? (rec(pod.spec).containers as unknown[]).length
-    : statuses.length;
+  // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
+  // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
+  const sidecars = new Set(
+    (Array.isArray(rec(pod.spec).initContainers) ? (rec(pod.spec).initContainers as unknown[]) : [])
+      .map(rec)
+      .filter((c) => c.restartPolicy === 'Always')
+      .map((c) => String(c.name))
+  );
+  const statuses = [
+    ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
+    ...containerStatuses(pod, 'containerStatuses')
+  ];
+  const specCount =
+    (Array.isArray(rec(pod.spec).containers) ? (rec(pod.spec).containers as unknown[]).length : 0) +
+    sidecars.size;
   return `${statuses.filter((s) => s.ready).length}/${Math.max(specCount, statuses.length)}`;
 }
 

@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { killRegisteredChildren } from './children.js';
 import { createClusterPki, type ClusterPki } from './certs.js';
 import { currentStack, stackBinaries, stackNamed, type Stack, type StackName } from './stacks.js';
 
@@ -99,6 +100,7 @@ const live = new Set<Managed>();
 let handlersInstalled = false;
 
 function killAllSync(): void {
+  killRegisteredChildren();
   for (const m of live) {
     try {
       process.kill(m.pid, 'SIGKILL');

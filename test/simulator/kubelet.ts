@@ -471,6 +471,11 @@ export class Kubelet {
         const ok = !waiting.has(c.name) && (await runtime.probe(pod, c, ip));
         if (ok !== ready.get(c.name)) {
           ready.set(c.name, ok);
+          const since = runtime.processOf(state.uid, c.name)?.startedAt;
+          if (ok && since)
+            this.log(
+              `pod ${state.namespace}/${state.name}: ${c.name} Ready ${Date.now() - since} ms after its process started`
+            );
           await write();
           if (!ok) await this.event(pod, 'Warning', 'Unhealthy', 'Readiness probe failed');
         }

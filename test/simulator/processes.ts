@@ -18,6 +18,7 @@ import { request } from 'node:http';
 import { join, normalize } from 'node:path';
 import { dump } from 'js-yaml';
 import type { V1Container, V1EnvVar, V1Pod, V1Volume } from '@kubernetes/client-node';
+import { killRegisteredChildren, registerChild } from '../cluster/children.js';
 import { apiErrorText, isNotFound, type Apis } from './informers.js';
 
 /** A locally built binary that plays the container of a given image. */
@@ -50,6 +51,10 @@ interface Running {
 }
 
 const STOP_GRACE_MS = 5000;
+
+// Every process started here is registered with the harness (test/cluster/children.ts), so that an abrupt
+// end of a test run takes it along instead of leaving an orphan.
+process.on('exit', killRegisteredChildren);
 
 /** Kubelet-like resolution of an env var from the pod (null: leave it out, like an optional ref missing). */
 type EnvResolver = (pod: V1Pod, container: V1Container, env: V1EnvVar) => Promise<string | null>;
@@ -145,6 +150,7 @@ export class ProcessRuntime {
     } finally {
       closeSync(fd);
     }
+    registerChild(child);
     const info: ContainerProcess = {
       pod: `${ns}/${name}`,
       container: container.name,

@@ -147,6 +147,27 @@ describe('pod summaries', () => {
     expect(containerReadySummary(pod('b', notReady))).toBe('1/2');
     expect(containerReadySummary(pod('c', { phase: 'Pending' }))).toBe('0/2');
   });
+
+  test('a native sidecar (init container with restartPolicy Always, Istio 1.30 on Kubernetes 1.35) counts', () => {
+    const native: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ratings', namespace: 'bookinfo' },
+      spec: {
+        initContainers: [{ name: 'istio-init' }, { name: 'istio-proxy', restartPolicy: 'Always' }],
+        containers: [{ name: 'ratings' }]
+      },
+      status: {
+        phase: 'Running',
+        initContainerStatuses: [
+          { name: 'istio-init', ready: true },
+          { name: 'istio-proxy', ready: true }
+        ],
+        containerStatuses: [{ name: 'ratings', ready: false }]
+      }
+    };
+    expect(containerReadySummary(native)).toBe('1/2');
+  });
 });
 
 describe('podFailure', () => {

@@ -12,7 +12,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${ASK_ISTIO_CACHE_ROOT:-$HOME/.cache/ask-istio-action}"
 GO="${GO:-$(command -v /usr/local/go/bin/go || command -v go)}"
-export GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+# GOTOOLCHAIN=local by default (this machine has Go 1.26 and no toolchain downloads); a runner with an older Go
+# may set GOTOOLCHAIN=auto to let the go command fetch the version the go.mod files name.
+export GOFLAGS=-buildvcs=false GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 log() { printf '[gobuild] %s\n' "$*" >&2; }
 
 # The version a checked-in wrapper module pins for MODULE, from its go.mod.

@@ -232,11 +232,15 @@ function injectorWebhook(c: Ctx, injector: InjectorEndpoint): Manifest {
 
 function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
   const name = `istiod${c.suffix}`;
-  const selector: Record<string, string> = {
-    app: 'istiod',
-    istio: 'pilot',
-    ...(c.s.revision ? { 'istio.io/rev': c.rev } : {})
-  };
+  // The current charts (checked against 1.30's istio-discovery deployment.yaml) select `istio: pilot`, or
+  // `app: istiod` + `istio.io/rev` for a revision; a stand-in that selected otherwise could never be upgraded
+  // by the real istioctl ("spec.selector: field is immutable").
+  const selector: Record<string, string> =
+    c.m.minor >= 20
+      ? c.s.revision
+        ? { app: 'istiod', 'istio.io/rev': c.rev }
+        : { istio: 'pilot' }
+      : { app: 'istiod', istio: 'pilot', ...(c.s.revision ? { 'istio.io/rev': c.rev } : {}) };
   const demo = c.s.profile === 'demo';
   const out: Manifest[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: nsMeta(c, 'Pilot', name, { app: 'istiod' }) },
@@ -292,6 +296,8 @@ function pilot(c: Ctx, injector: InjectorEndpoint | undefined): Manifest[] {
         template: {
           metadata: {
             labels: {
+              app: 'istiod',
+              istio: 'pilot',
               ...selector,
               'istio.io/rev': c.rev,
               'sidecar.istio.io/inject': 'false',
