@@ -3652,7 +3652,10 @@ function decideDataplane(args) {
     if (capabilitiesAllowed === false) {
         if (serverless) {
             throw new errors/* ActionError */.lZ(`NET_ADMIN not allowed: pods in namespace ${namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs, and Istio CNI cannot run on a serverless cluster.`, {
-                hint: `let the namespace's service accounts use the \`${ACK_PRIVILEGED_PSP}\` PodSecurityPolicy (kubectl create rolebinding istio-init-psp -n ${namespace} --clusterrole=ack:podsecuritypolicy:privileged --group=system:serviceaccounts:${namespace}), or any PSP / Pod Security level allowing NET_ADMIN and NET_RAW`
+                details: args.evidence,
+                hint: args.podSecurity === 'psa'
+                    ? `let namespace ${namespace} run privileged pods: kubectl label namespace ${namespace} pod-security.kubernetes.io/enforce=privileged --overwrite (baseline and restricted forbid NET_ADMIN and NET_RAW)`
+                    : `let the namespace's service accounts use the \`${ACK_PRIVILEGED_PSP}\` PodSecurityPolicy (kubectl create rolebinding istio-init-psp -n ${namespace} --clusterrole=ack:podsecuritypolicy:privileged --group=system:serviceaccounts:${namespace}), or any PSP / Pod Security level allowing NET_ADMIN and NET_RAW`
             });
         }
         if (cni === 'false') {
@@ -3745,7 +3748,9 @@ async function checkCluster(kube, config, istioVersion, report) {
             mode: config.istio.dataplaneMode,
             istioVersion,
             capabilitiesAllowed: caps.allowed,
-            namespace: config.namespace
+            namespace: config.namespace,
+            podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
+            evidence: caps.checks
         });
         preflight.cni = decision.cni;
         preflight.cniReason = decision.reason;

@@ -25,7 +25,7 @@ export NODE_OPTIONS=--experimental-vm-modules
 # Node 24 (the `node` devDependency) first, as npm scripts have it: client-node 2.x needs >= 22.19.
 export PATH="$PWD/node_modules/.bin:$PATH"
 jest=(node_modules/.bin/jest --passWithNoTests)
-[ "$unit" = 0 ] || "${jest[@]}" --selectProjects unit "${args[@]}"
+[ "$unit" = 0 ] || "${jest[@]}" "${args[@]}" --selectProjects unit
 [ "$e2e" = 1 ] || exit 0
 
 # Build (or find) each entry's binaries before entering the namespace: builds need the module proxy.
@@ -42,6 +42,6 @@ for s in $stacks; do
   echo "=== e2e on the $s stack ===" >&2
   start=$(date +%s)
   ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$s.jsonl" -- \
-    "${jest[@]}" --selectProjects e2e "${args[@]}"
+    "${jest[@]}" "${args[@]}" --selectProjects e2e
   echo "=== e2e on the $s stack passed in $(( $(date +%s) - start ))s ===" >&2
 done

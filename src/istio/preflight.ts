@@ -230,6 +230,10 @@ export function decideDataplane(args: {
   istioVersion: string;
   capabilitiesAllowed?: boolean;
   namespace: string;
+  /** Which admission decided (PodSecurityPolicy up to Kubernetes 1.24, Pod Security Admission after). */
+  podSecurity?: 'psp' | 'psa';
+  /** What the preflight found (the policy verdicts and the dry-run pod's answer), shown with a refusal. */
+  evidence?: string[];
 }): { cni: boolean; reason: string } {
   const { serverless, cni, mode, istioVersion, capabilitiesAllowed, namespace } = args;
   if (mode === 'ambient') {
@@ -261,7 +265,11 @@ export function decideDataplane(args: {
       throw new ActionError(
         `NET_ADMIN not allowed: pods in namespace ${namespace} may not add NET_ADMIN/NET_RAW, which istio-init needs, and Istio CNI cannot run on a serverless cluster.`,
         {
-          hint: `let the namespace's service accounts use the \`${ACK_PRIVILEGED_PSP}\` PodSecurityPolicy (kubectl create rolebinding istio-init-psp -n ${namespace} --clusterrole=ack:podsecuritypolicy:privileged --group=system:serviceaccounts:${namespace}), or any PSP / Pod Security level allowing NET_ADMIN and NET_RAW`
+          details: args.evidence,
+          hint:
+            args.podSecurity === 'psa'
+              ? `let namespace ${namespace} run privileged pods: kubectl label namespace ${namespace} pod-security.kubernetes.io/enforce=privileged --overwrite (baseline and restricted forbid NET_ADMIN and NET_RAW)`
+              : `let the namespace's service accounts use the \`${ACK_PRIVILEGED_PSP}\` PodSecurityPolicy (kubectl create rolebinding istio-init-psp -n ${namespace} --clusterrole=ack:podsecuritypolicy:privileged --group=system:serviceaccounts:${namespace}), or any PSP / Pod Security level allowing NET_ADMIN and NET_RAW`
         }
       );
     }
@@ -367,7 +375,9 @@ export async function checkCluster(
       mode: config.istio.dataplaneMode,
       istioVersion,
       capabilitiesAllowed: caps.allowed,
-      namespace: config.namespace
+      namespace: config.namespace,
+      podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
+      evidence: caps.checks
     });
     preflight.cni = decision.cni;
     preflight.cniReason = decision.reason;

@@ -102,6 +102,23 @@ describe('decideDataplane', () => {
       expect(e.hint).toContain('--group=system:serviceaccounts:bookinfo');
     }
   });
+  it('under Pod Security Admission (Kubernetes 1.25+) the remedy is the namespace label, with the evidence', () => {
+    const e = refusal(() =>
+      decideDataplane({
+        ...base,
+        serverless: true,
+        cni: 'auto',
+        capabilitiesAllowed: false,
+        podSecurity: 'psa',
+        evidence: ['Pod Security level "baseline" is enforced: NET_ADMIN not allowed']
+      })
+    );
+    expect(e.hint).toContain(
+      'kubectl label namespace bookinfo pod-security.kubernetes.io/enforce=privileged'
+    );
+    expect(e.hint).not.toContain('PodSecurityPolicy');
+    expect(e.describe()).toContain('Pod Security level "baseline" is enforced');
+  });
   it('istio-cni: true is an input error on serverless clusters', () => {
     const e = refusal(() =>
       decideDataplane({ ...base, serverless: true, cni: 'true', capabilitiesAllowed: true })
