@@ -3825,13 +3825,29 @@ function podReadySummary(pods) {
     return `${live.filter(podIsReady).length}/${live.length}`;
 }
 /** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
+/**
+ * The pod's running containers by name: its regular containers and its sidecar containers (init containers
+ * with restartPolicy Always, as Istio 1.30 injects istio-proxy on Kubernetes >= 1.29).
+ */
+function sidecarContainerNames(pod) {
+    const inits = rec(pod.spec).initContainers;
+    return (Array.isArray(inits) ? inits : [])
+        .map(rec)
+        .filter((c) => c.restartPolicy === 'Always')
+        .map((c) => String(c.name));
+}
+/** Names of the containers that run for the pod's lifetime: regular and sidecar containers. */
+function runningContainerNames(pod) {
+    const containers = rec(pod.spec).containers;
+    return [
+        ...sidecarContainerNames(pod),
+        ...(Array.isArray(containers) ? containers : []).map((c) => String(rec(c).name))
+    ];
+}
 function containerReadySummary(pod) {
     // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
     // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
-    const sidecars = new Set((Array.isArray(rec(pod.spec).initContainers) ? rec(pod.spec).initContainers : [])
-        .map(rec)
-        .filter((c) => c.restartPolicy === 'Always')
-        .map((c) => String(c.name)));
+    const sidecars = new Set(sidecarContainerNames(pod));
     const statuses = [
         ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
         ...containerStatuses(pod, 'containerStatuses')
@@ -4433,9 +4449,7 @@ function allContainersReady(p) {
  * Always` (a sidecar container; found by the real istiod on Kubernetes 1.35, not by the seed's model).
  */
 function hasSidecar(p) {
-    const spec = p.spec;
-    return ((spec?.containers ?? []).some((c) => c.name === 'istio-proxy') ||
-        (spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always'));
+    return runningContainerNames(p).includes('istio-proxy');
 }
 /** The walk-through's in-cluster check, through the API server's service proxy. */
 async function checkProductpage(kube, namespace, timeoutMs) {

@@ -10,7 +10,7 @@ import type { RunReport } from '../report/model.js';
 import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
-import { deploymentReady, podFailure, podFailureIsFinal } from '../kube/readiness.js';
+import { deploymentReady, podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
 import {
   BOOKINFO_FILE,
   GATEWAY_FILE,
@@ -162,16 +162,7 @@ function allContainersReady(p: KubeObject): boolean {
  * Always` (a sidecar container; found by the real istiod on Kubernetes 1.35, not by the seed's model).
  */
 export function hasSidecar(p: KubeObject): boolean {
-  const spec = p.spec as
-    | {
-        containers?: Array<{ name: string }>;
-        initContainers?: Array<{ name: string; restartPolicy?: string }>;
-      }
-    | undefined;
-  return (
-    (spec?.containers ?? []).some((c) => c.name === 'istio-proxy') ||
-    (spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always')
-  );
+  return runningContainerNames(p).includes('istio-proxy');
 }
 
 /** The walk-through's in-cluster check, through the API server's service proxy. */

@@ -84,15 +84,31 @@ export function podReadySummary(pods: KubeObject[]): string {
 }
 
 /** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
+/**
+ * The pod's running containers by name: its regular containers and its sidecar containers (init containers
+ * with restartPolicy Always, as Istio 1.30 injects istio-proxy on Kubernetes >= 1.29).
+ */
+export function sidecarContainerNames(pod: KubeObject): string[] {
+  const inits = rec(pod.spec).initContainers;
+  return (Array.isArray(inits) ? (inits as unknown[]) : [])
+    .map(rec)
+    .filter((c) => c.restartPolicy === 'Always')
+    .map((c) => String(c.name));
+}
+
+/** Names of the containers that run for the pod's lifetime: regular and sidecar containers. */
+export function runningContainerNames(pod: KubeObject): string[] {
+  const containers = rec(pod.spec).containers;
+  return [
+    ...sidecarContainerNames(pod),
+    ...(Array.isArray(containers) ? (containers as unknown[]) : []).map((c) => String(rec(c).name))
+  ];
+}
+
 export function containerReadySummary(pod: KubeObject): string {
   // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
   // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
-  const sidecars = new Set(
-    (Array.isArray(rec(pod.spec).initContainers) ? (rec(pod.spec).initContainers as unknown[]) : [])
-      .map(rec)
-      .filter((c) => c.restartPolicy === 'Always')
-      .map((c) => String(c.name))
-  );
+  const sidecars = new Set(sidecarContainerNames(pod));
   const statuses = [
     ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
     ...containerStatuses(pod, 'containerStatuses')

@@ -51,7 +51,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   try {
     // Builds on first use (cached per machine): the control plane and, on `current`, the real Istio.
-    const bins = opts.binDir ? { binDir: opts.binDir, etcd: 'etcd', istio: {} } : stackBinaries(stack);
+    const found = stackBinaries(stack);
+    const bins = { ...found, binDir: opts.binDir ?? found.binDir };
     const releaseDir = join(workDir, 'releases');
     mkdirSync(releaseDir, { recursive: true });
     // The release build is independent of the cluster: let it run while the control plane starts.

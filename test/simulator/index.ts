@@ -78,10 +78,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const stop = async (): Promise<void> => {
     for (const s of stoppers.reverse()) {
       try {
-        const t = Date.now();
         await s();
-        if (process.env.ASK_ISTIO_SIM_DEBUG)
-          log(`stopped ${s.toString().slice(0, 60)} in ${Date.now() - t} ms`);
       } catch (err) {
         log(`simulator stop: ${(err as Error).message}`);
       }
