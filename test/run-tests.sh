@@ -38,10 +38,20 @@ for s in $stacks; do
 done
 reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
+# Every entry runs even when an earlier one failed, so one CI run shows every stack's failures.
+failed=()
 for s in $stacks; do
   echo "=== e2e on the $s stack ===" >&2
   start=$(date +%s)
-  ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$s.jsonl" -- \
-    "${jest[@]}" "${args[@]}" --selectProjects e2e
-  echo "=== e2e on the $s stack passed in $(( $(date +%s) - start ))s ===" >&2
+  if ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$s.jsonl" -- \
+    "${jest[@]}" "${args[@]}" --selectProjects e2e; then
+    echo "=== e2e on the $s stack passed in $(( $(date +%s) - start ))s ===" >&2
+  else
+    echo "=== e2e on the $s stack FAILED after $(( $(date +%s) - start ))s ===" >&2
+    failed+=("$s")
+  fi
 done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "e2e failed on: ${failed[*]}" >&2
+  exit 1
+fi

@@ -58,8 +58,20 @@ const snapshot = (): { requests: number; writes: number; watches: number; relist
   ...kube.stats
 });
 
-async function resourceVersions(refs: ObjectRef[]): Promise<Array<string | undefined>> {
-  return Promise.all(refs.map(async (r) => (await kube.get(r))?.metadata.resourceVersion));
+/**
+ * What a write by this action would change: the resourceVersion, except on the Deployment, whose status
+ * kube-controller-manager keeps writing while its pods come up; there, the spec's generation and this
+ * field manager's own managedFields entry (its time moves on every apply that changes anything).
+ */
+async function ownedState(refs: ObjectRef[]): Promise<unknown[]> {
+  return Promise.all(
+    refs.map(async (r) => {
+      const o = await kube.get(r);
+      const mine = (o?.metadata.managedFields ?? []).filter((f) => f.manager === 'ask-istio-action');
+      const resourceVersion = r.kind === 'Deployment' ? undefined : o?.metadata.resourceVersion;
+      return { resourceVersion, generation: o?.metadata.generation, mine };
+    })
+  );
 }
 
 beforeAll(async () => {
@@ -97,7 +109,7 @@ describe('server-side apply', () => {
 
   test('re-applying identical manifests makes zero writes and leaves every resourceVersion alone', async () => {
     const refs = first.map((o) => o.ref);
-    const rvBefore = await resourceVersions(refs);
+    const ownedBefore = await ownedState(refs);
     const before = snapshot();
     const again = await kube.apply(manifests('hello'), { namespace: ns });
     const after = snapshot();
@@ -105,7 +117,9 @@ describe('server-side apply', () => {
     expect(after.writes - before.writes).toBe(0);
     // Exactly one GET and one dry-run PATCH per object (discovery is cached).
     expect(after.requests - before.requests).toBe(2 * refs.length);
-    expect(await resourceVersions(refs)).toEqual(rvBefore);
+    expect(await ownedState(refs)).toEqual(ownedBefore);
+    // The ConfigMap and the Deployment carry this manager's apply entry (the namespace is created bare).
+    expect(ownedBefore.map((o) => (o as { mine: unknown[] }).mine.length)).toEqual([0, 1, 1, 1]);
   });
 
   test('a changed object is updated (and only it); a dry run changes nothing', async () => {
