@@ -18,7 +18,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/harness/globalSetup.ts',
-      globalTeardown: '<rootDir>/test/harness/globalTeardown.ts'
+      globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/harness/cleanup.ts']
     }
   ],
   // A global option (ignored inside `projects`): e2e tests wait for real rollouts on the test cluster.

@@ -141,7 +141,16 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
   try {
     if (deployments.length > 0) {
       await report.steps.run('Wait for Bookinfo', () =>
-        awaitBookinfo({ kube, config, names: deployments, timeoutMs: remaining(), report })
+        awaitBookinfo({
+          kube,
+          config,
+          names: deployments,
+          timeoutMs: remaining(),
+          report,
+          istioVersion: tool.version,
+          readSample,
+          ownership: own
+        })
       );
     }
     if (config.addons.length > 0) {

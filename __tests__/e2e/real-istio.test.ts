@@ -6,10 +6,10 @@
 // Admission refusing what istio-init needs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { getWithHost } from '../../test/harness/http.js';
 import { describeOn, newNamespace, readHarnessState } from '../../test/harness/state.js';
 import {
   actionErrors,
@@ -106,17 +106,7 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
       'registry.istio.io/release/examples-bookinfo-productpage-v1:1.20.3'
     );
     const url = first.outputs['productpage-url'] ?? '';
-    // fetch() drops a Host header (a forbidden header name): node:http sends it, as curl -H would.
-    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(url, { headers: { host: `${ns}.bookinfo.test` } }, (r) => {
-        let body = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (body += c));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const res = await getWithHost(url, `${ns}.bookinfo.test`);
     const body = res.body;
     expect(res.status).toBe(200);
     expect(body).toContain('text-red-500'); // reviews-v3: red stars, Tailwind classes since the 1.20 images

@@ -21,6 +21,14 @@ import {
 } from './plan.js';
 import { componentRow, withDiagnostics } from '../istio/apply.js';
 import { describeRef, refOf } from '../kube/objects.js';
+import {
+  peerAuthenticationView,
+  ROOT_NAMESPACE,
+  securityApiVersion,
+  workloadMtlsMode,
+  type PeerAuthenticationView
+} from '../istio/apis.js';
+import { CURL_SAMPLES, curlImageOf, PROBE_COMPONENT, runMeshProbe } from './probe.js';
 
 interface StepArgs {
   kube: Kube;
@@ -93,6 +101,10 @@ export async function awaitBookinfo(args: {
   names: string[];
   timeoutMs: number;
   report: RunReport;
+  /** For the in-mesh check under STRICT mTLS: the release's version, files and the ownership labels. */
+  istioVersion: string;
+  readSample: (relativePath: string) => Promise<string>;
+  ownership: Ownership;
 }): Promise<void> {
   const { kube, config, names, timeoutMs, report } = args;
   if (names.length === 0) return;
@@ -142,7 +154,69 @@ export async function awaitBookinfo(args: {
   );
   for (const d of deployments.filter((x) => names.includes(x.metadata.name)))
     report.components.push(componentRow(d));
+  if (await productpageRequiresMtls(kube, config.namespace, args.istioVersion)) {
+    const image = await curlImage(args.readSample);
+    core.info(
+      `productpage requires mTLS (PeerAuthentication STRICT): checking it from a pod in the mesh (${image})`
+    );
+    const said = await runMeshProbe(kube, {
+      namespace: config.namespace,
+      name: `${PROBE_COMPONENT}-${Date.now().toString(36)}`,
+      image,
+      url: `http://productpage:${PRODUCTPAGE_PORT}/productpage`,
+      expectText: PRODUCTPAGE_TEXT,
+      ownership: args.ownership,
+      podAnnotations: config.podAnnotations,
+      timeoutMs: Math.min(timeoutMs, 300_000)
+    });
+    core.info(`productpage answers a pod in the mesh: ${said}`);
+    return;
+  }
   await checkProductpage(kube, config.namespace, timeoutMs);
+}
+
+const PRODUCTPAGE_PORT = 9080;
+const PRODUCTPAGE_TEXT = 'Simple Bookstore App';
+
+/**
+ * Whether productpage's sidecar refuses plaintext (as Istio resolves its PeerAuthentications). Read from
+ * the cluster, not from `mtls`: a policy stays STRICT until routing removes it, and may be the user's own.
+ */
+export async function productpageRequiresMtls(
+  kube: Kube,
+  namespace: string,
+  istioVersion: string
+): Promise<boolean> {
+  const apiVersion = securityApiVersion(istioVersion);
+  const policies: PeerAuthenticationView[] = [];
+  for (const ns of [...new Set([namespace, ROOT_NAMESPACE])]) {
+    try {
+      const items = await kube.list(apiVersion, 'PeerAuthentication', { namespace: ns });
+      // Istio takes the oldest of several policies at one level.
+      items.sort((a, b) =>
+        String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? ''))
+      );
+      policies.push(...items.map(peerAuthenticationView));
+    } catch (err) {
+      core.debug(`listing PeerAuthentications in ${ns}: ${messageOf(err)}`); // no CRD: no policy
+    }
+  }
+  return (
+    workloadMtlsMode(policies, { namespace, labels: { app: 'productpage' }, port: PRODUCTPAGE_PORT }) ===
+    'STRICT'
+  );
+}
+
+async function curlImage(readSample: (relativePath: string) => Promise<string>): Promise<string> {
+  for (const file of CURL_SAMPLES) {
+    const text = await readSample(file).catch(() => undefined);
+    const image = text === undefined ? undefined : curlImageOf(text);
+    if (image) return image;
+  }
+  throw new ActionError(
+    `productpage requires mTLS, and the Istio release has none of ${CURL_SAMPLES.join(', ')} to check it from a pod in the mesh.`,
+    { hint: 'Use an Istio release that ships samples/curl (1.24+) or samples/sleep.' }
+  );
 }
 
 function containerStatuses(p: KubeObject): Array<{ name: string; ready: boolean }> {
@@ -171,8 +245,8 @@ export async function checkProductpage(kube: Kube, namespace: string, timeoutMs:
   let last: string;
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await kube.proxyGet(namespace, 'productpage', 9080, '/productpage');
-      if (res.status === 200 && res.body.includes('Simple Bookstore App')) {
+      const res = await kube.proxyGet(namespace, 'productpage', PRODUCTPAGE_PORT, '/productpage');
+      if (res.status === 200 && res.body.includes(PRODUCTPAGE_TEXT)) {
         core.info('productpage answers "Simple Bookstore App" (through the API server service proxy)');
         return;
       }

@@ -676,6 +676,38 @@ function parseWeights(
   return weights;
 }
 
+/**
+ * [R3] item 2: ambient's ztunnel is L4 only. VirtualService routing takes effect only through a waypoint
+ * proxy (Gateway API CRDs, `istioctl waypoint apply`), where Istio supports it as alpha, so in ambient
+ * no routing variant would do what it says. The action does not deploy waypoints: a variant the user
+ * chose is refused, and the default (all-v1) becomes none (Kubernetes' own load balancing), said aloud.
+ */
+function ambientRouting(
+  p: Problems,
+  istio: IstioConfig,
+  bookinfo: boolean,
+  routing: RoutingConfig
+): RoutingConfig {
+  if (istio.dataplaneMode !== 'ambient' || !bookinfo || routing.variant === 'none') return routing;
+  const chosen = ['routing', 'routing-weights', 'routing-user', 'routing-file'].filter(
+    (name) => p.given(name) !== ''
+  );
+  if (chosen.length === 0) {
+    p.warnings.push(
+      'istio-mode: ambient routes at L4 only (ztunnel), so the default routing all-v1 is replaced by none; VirtualService routing in ambient needs a waypoint proxy, which this action does not deploy.'
+    );
+    return { ...routing, variant: 'none' };
+  }
+  for (const name of chosen) {
+    p.add(
+      name,
+      `cannot be used with istio-mode: ambient: ztunnel routes at L4 only, and VirtualService routing needs a waypoint proxy (alpha in Istio), which this action does not deploy; use routing: none in ambient, or istio-mode: sidecar for routing variants`,
+      name === 'routing' ? 'none' : undefined
+    );
+  }
+  return routing;
+}
+
 function parseRouting(p: Problems, bookinfo: boolean, workspace: string): RoutingConfig {
   const mtls = p.bool('mtls');
   const service = p.value('routing-service');
@@ -800,7 +832,12 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const podAnnotations = Object.fromEntries(
     p.pairs('pod-annotations', ':', annotationKeyProblem).map((a) => [a.key, a.value])
   );
-  const routing = parseRouting(p, bookinfo, env.workspace ?? process.cwd());
+  const routing = ambientRouting(
+    p,
+    istio,
+    bookinfo,
+    parseRouting(p, bookinfo, env.workspace ?? process.cwd())
+  );
   const verify = {
     smokeTest: p.bool('smoke-test'),
     verifyRouting: p.bool('verify-routing'),

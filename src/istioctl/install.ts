@@ -71,7 +71,7 @@ export interface InstalledIstioctl {
 
 export interface InstalledSamples {
   version: string;
-  /** The release's `istio-<v>/` directory (bin/, manifests/, samples/). */
+  /** The release's `istio-<v>/` directory (manifests/, samples/; its bin/ is not kept). */
   path: string;
   cacheHit: boolean;
   downloadedBytes: number;
@@ -179,6 +179,8 @@ export async function fetchSamples(opts: DownloadContext & { version: string }):
         hint: 'If istio-download-url points at a mirror, copy the release archives unchanged.'
       });
     }
+    // istioctl has its own tool-cache entry; a second copy here (about 100 MB) would only fill the runner.
+    await rm(join(top, 'bin'), { recursive: true, force: true });
     const path = await tc.cacheDir(top, 'istio', version, arch);
     return {
       version,

@@ -3,7 +3,7 @@
 // events and access checks. HTTP details live in transport.ts, error wording in errors.ts.
 
 import { ActionError } from '../errors.js';
-import { apiError, parseStatus, type KubeApiError } from './errors.js';
+import { apiError, KubeApiError, parseStatus } from './errors.js';
 import {
   diffPaths,
   groupOf,
@@ -229,6 +229,39 @@ export class Kube {
     return (body.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
   }
 
+  /** A JSON merge patch that deletes the given field paths (null removes a key in a merge patch). */
+  private async removeFields(
+    obj: KubeObject,
+    r: ResourceInfo,
+    path: string,
+    fields: string[][]
+  ): Promise<void> {
+    const patch: Record<string, unknown> = {};
+    for (const field of fields) {
+      let at = patch;
+      field.forEach((key, i) => {
+        if (i === field.length - 1) at[key] = null;
+        else at = (at[key] ??= {}) as Record<string, unknown>;
+      });
+    }
+    await this.t.json<KubeObject>({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: this.fieldManager },
+      contentType: 'application/merge-patch+json',
+      body: JSON.stringify(patch),
+      info: {
+        verb: 'patch',
+        resource: r.plural,
+        group: r.group,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name
+      },
+      write: true,
+      retry: 'all'
+    });
+  }
+
   private async serverSideApply(
     obj: KubeObject,
     r: ResourceInfo,
@@ -292,7 +325,24 @@ export class Kube {
         outcomes.push({ ref, action: 'created', object: created });
         continue;
       }
-      let preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
+      let preview: KubeObject;
+      try {
+        preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
+      } catch (err) {
+        // kube-apiserver before 1.21 (kubernetes/kubernetes#103011): an apply that drops an object-typed
+        // field of a custom resource stores null there, which the CRD's schema then refuses. Removing
+        // those fields with a merge patch first lets the apply through (e.g. mtls on → off drops a
+        // DestinationRule's trafficPolicy).
+        const dropped = droppedFieldsNulled(err, obj);
+        if (dropped.length === 0) throw err;
+        if (opts.dryRun) {
+          outcomes.push({ ref, action: 'updated', object: obj, changed: dropped.map((d) => d.join('.')) });
+          continue;
+        }
+        await this.removeFields(obj, r, path, dropped);
+        preview = await this.serverSideApply(obj, r, path, true, opts.force === true);
+        live = (await this.get(ref)) ?? live;
+      }
       // A dry run keeps the resourceVersion it was computed on. If a controller wrote the object
       // between our GET and the dry run, compare against that newer version instead.
       for (let i = 0; i < 2 && preview.metadata.resourceVersion !== live.metadata.resourceVersion; i++) {
@@ -508,6 +558,31 @@ export class Kube {
     });
     return body.status?.allowed === true;
   }
+}
+
+/**
+ * The fields a refused apply turned into null although the applied object simply leaves them out: for
+ * each `<path>: Invalid value: "null"` cause, the shallowest part of that path missing from `applied`.
+ */
+export function droppedFieldsNulled(err: unknown, applied: KubeObject): string[][] {
+  if (!(err instanceof KubeApiError) || err.status !== 422) return [];
+  const out = new Map<string, string[]>();
+  for (const line of err.details) {
+    const m = /^([A-Za-z0-9_.-]+): Invalid value: "null"/.exec(line);
+    if (!m?.[1]) continue;
+    const parts = m[1].split('.');
+    let at: unknown = applied;
+    for (let i = 0; i < parts.length; i++) {
+      const next = (at as Record<string, unknown> | undefined)?.[parts[i] ?? ''];
+      if (next === undefined) {
+        const field = parts.slice(0, i + 1);
+        out.set(field.join('.'), field);
+        break;
+      }
+      at = next;
+    }
+  }
+  return [...out.values()];
 }
 
 export function isNotFound(err: unknown): boolean {

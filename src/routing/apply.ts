@@ -19,6 +19,7 @@ import type { RunReport } from '../report/model.js';
 import {
   networkingApiVersion,
   planRouting,
+  securityApiVersion,
   requiredSampleFiles,
   ROUTING_COMPONENT,
   staleObjects
@@ -38,10 +39,14 @@ export interface ApplyRoutingArgs {
 }
 
 /** What an earlier run applied for routing in this namespace (found by our labels). */
-async function previousObjects(kube: Kube, apiVersion: string, namespace: string): Promise<ObjectRef[]> {
+async function previousObjects(
+  kube: Kube,
+  kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
+  namespace: string
+): Promise<ObjectRef[]> {
   const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${ROUTING_COMPONENT}`;
   const refs: ObjectRef[] = [];
-  for (const kind of ['VirtualService', 'DestinationRule']) {
+  for (const { apiVersion, kind } of kinds) {
     try {
       const items = await kube.list(apiVersion, kind, { namespace, labelSelector });
       refs.push(
@@ -60,11 +65,18 @@ async function previousObjects(kube: Kube, apiVersion: string, namespace: string
   return refs;
 }
 
+/**
+ * Deletion order of what a variant no longer has: routes before the rules defining their subsets, and
+ * the STRICT policy before the ISTIO_MUTUAL rules (else a client could send plaintext to a STRICT pod).
+ */
+const DELETE_ORDER = ['VirtualService', 'PeerAuthentication', 'DestinationRule'];
+
 export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const { kube, config, ownership, readSample, istioVersion, report } = args;
   const routing = config.routing;
   const dryRun = config.lifecycle.dryRun;
   const apiVersion = networkingApiVersion(istioVersion);
+  const securityVersion = securityApiVersion(istioVersion);
 
   const samples: Record<string, string> = {};
   for (const file of requiredSampleFiles(routing)) {
@@ -87,6 +99,7 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const plan = planRouting(routing, {
     samples,
     apiVersion,
+    securityApiVersion: securityVersion,
     namespace: config.namespace,
     gatewayHosts: config.gatewayHosts,
     labels: ownership.labels,
@@ -120,10 +133,17 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     );
   }
 
-  const previous = await previousObjects(kube, apiVersion, config.namespace);
-  // Virtual services go before the rules whose subsets they might use.
-  const stale = staleObjects(previous, plan).sort((a, b) =>
-    a.kind === b.kind ? 0 : a.kind === 'VirtualService' ? -1 : 1
+  const previous = await previousObjects(
+    kube,
+    [
+      { apiVersion, kind: 'VirtualService' },
+      { apiVersion, kind: 'DestinationRule' },
+      { apiVersion: securityVersion, kind: 'PeerAuthentication' }
+    ],
+    config.namespace
+  );
+  const stale = staleObjects(previous, plan).sort(
+    (a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind)
   );
   const applied: string[] = [];
   const deleted: string[] = [];

@@ -5,32 +5,28 @@
 import { loadAll } from 'js-yaml';
 import { ActionError, InputError, type InputProblem } from '../errors.js';
 import type { RoutingConfig } from '../inputs/config.js';
+import { NETWORKING_GROUP } from '../istio/apis.js';
 import { COMPONENT_LABEL } from '../ownership.js';
 import { expectationFromObjects, shortHost } from './expect.js';
 import { userVirtualService, weightedVirtualService, type SubsetWeight } from './generate.js';
 import { CUSTOM_VARIANTS, findVariant, suggestVariant, variantNames } from './variants.js';
 import type { Expectation, KubeObject, ObjectRef } from './types.js';
 
-export const NETWORKING_GROUP = 'networking.istio.io';
+export { NETWORKING_GROUP, networkingApiVersion, securityApiVersion } from '../istio/apis.js';
 export const ROUTING_COMPONENT = 'routing';
 export const VARIANT_ANNOTATION = 'ask-istio.dev/routing-variant';
+/** Istio's name for a namespace-wide policy (its docs' examples); one per namespace wins, the oldest. */
+export const MTLS_POLICY_NAME = 'default';
 
 const DR_FILE = 'destination-rule-all.yaml';
 const DR_MTLS_FILE = 'destination-rule-all-mtls.yaml';
-
-/** networking.istio.io/v1 is served from Istio 1.22; older control planes only know v1alpha3/v1beta1. */
-export function networkingApiVersion(istioVersion: string): string {
-  const m = /^v?(\d+)\.(\d+)/.exec(istioVersion);
-  if (!m)
-    throw new ActionError(`Cannot tell the networking API version from Istio version "${istioVersion}".`);
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major > 1 || minor >= 22 ? `${NETWORKING_GROUP}/v1` : `${NETWORKING_GROUP}/v1alpha3`;
-}
 
 export interface PlanContext {
   /** Sample files by name relative to samples/bookinfo/networking (see requiredSampleFiles). */
   samples: Record<string, string>;
   apiVersion: string;
+  /** security.istio.io version for the PeerAuthentication of `mtls: true` (securityApiVersion). */
+  securityApiVersion: string;
   namespace: string;
   /** Hosts the ingress serves (input gateway-hosts, or the preview host). */
   gatewayHosts: string[];
@@ -43,7 +39,7 @@ export interface PlanContext {
 
 export interface RoutingPlan {
   variant: string;
-  /** DestinationRules first, then VirtualServices, in apply order. */
+  /** DestinationRules first, then VirtualServices (and with mtls the PeerAuthentication), in apply order. */
   objects: KubeObject[];
   /** What visitors should see; null when the routes are too rich to predict (verification skips the split). */
   expect: Expectation | null;
@@ -263,6 +259,16 @@ function finalise(o: KubeObject, ctx: PlanContext, variant: string): KubeObject 
   return copy;
 }
 
+/** Namespace-wide STRICT mTLS: every sidecar in the namespace refuses plaintext. */
+export function strictPeerAuthentication(apiVersion: string): KubeObject {
+  return {
+    apiVersion,
+    kind: 'PeerAuthentication',
+    metadata: { name: MTLS_POLICY_NAME },
+    spec: { mtls: { mode: 'STRICT' } }
+  };
+}
+
 export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
   const variant = findVariant(cfg.variant);
   if (!variant && !isCustom(cfg.variant)) throw unknownVariant(cfg.variant);
@@ -292,7 +298,10 @@ export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
 
   const rules = [...sampleRules, ...ownRules];
   const others = routes.filter((o) => o.kind !== 'DestinationRule');
-  const objects = [...rules, ...others].map((o) => finalise(o, ctx, cfg.variant));
+  // The ISTIO_MUTUAL rules alone leave the namespace PERMISSIVE (plaintext still accepted); STRICT is the
+  // PeerAuthentication's doing. It goes last, after the clients' rules already ask for mTLS.
+  const policy = cfg.mtls ? [strictPeerAuthentication(ctx.securityApiVersion)] : [];
+  const objects = [...rules, ...others, ...policy].map((o) => finalise(o, ctx, cfg.variant));
 
   const problems: string[] = [];
   const seen = new Map<string, KubeObject>();

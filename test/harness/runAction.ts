@@ -3,7 +3,15 @@
 // commands GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY. The state the main
 // step saves reaches the post step as STATE_<name>, exactly like on a runner.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +77,22 @@ function repoRoot(): string {
     // not a file URL
   }
   return process.cwd();
+}
+
+/**
+ * Every run directory this test file made (runner temp, tool cache, step files: about 250 MB with a
+ * release's istioctl and samples). Tests read them after the run, so they go when the file is done
+ * (test/harness/cleanup.ts), not when the run is; a kept one (ASK_ISTIO_KEEP_RUNS=1) is named on stderr.
+ */
+const runDirs = new Set<string>();
+
+export function removeRunDirs(): void {
+  if (process.env.ASK_ISTIO_KEEP_RUNS === '1') {
+    for (const d of runDirs) process.stderr.write(`kept ${d}\n`);
+  } else {
+    for (const d of runDirs) rmSync(d, { recursive: true, force: true });
+  }
+  runDirs.clear();
 }
 
 /** Node 24, as `runs.using: node24` promises: this process when it is Node 24, else the project's `node` package. */
@@ -220,6 +244,7 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   if (!existsSync(mainScript)) throw new Error(`${mainScript} does not exist: run \`npm run package\` first`);
 
   const runDir = mkdtempSync(join(tmpdir(), 'ask-istio-run-'));
+  runDirs.add(runDir);
   const runnerTemp = join(runDir, 'temp');
   const toolCache = options.toolCache ?? join(runDir, 'tool-cache');
   const workspace = options.cwd ?? join(runDir, 'workspace');

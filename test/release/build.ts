@@ -82,6 +82,29 @@ export function releaseTree(m: ReleaseModel): Record<string, string> {
   }
   for (const [name, docs] of Object.entries(addons(m)))
     files[`samples/addons/${name}.yaml`] = yamlDocs(docs, `samples/addons/${name}.yaml`);
+  // Istio's curl client: samples/sleep/sleep.yaml until 1.23, samples/curl/curl.yaml from 1.24 (its
+  // Deployment only; the action reads the image for its in-mesh check under STRICT mTLS).
+  const client = m.minor >= 24 ? 'curl' : 'sleep';
+  files[`samples/${client}/${client}.yaml`] = yamlDocs(
+    [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: client },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: client } },
+          template: {
+            metadata: { labels: { app: client } },
+            spec: {
+              containers: [{ name: client, image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }]
+            }
+          }
+        }
+      }
+    ],
+    `samples/${client}/${client}.yaml`
+  );
   return files;
 }
 

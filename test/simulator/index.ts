@@ -29,6 +29,7 @@ import { IstioConfig } from './istioConfig.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
 import { CloudLoadBalancer } from './loadBalancer.js';
 import { isReady, Mesh } from './mesh.js';
+import { meshProbeProgram } from './probe.js';
 import { ProcessRuntime, type ProcessImage } from './processes.js';
 
 export { writeEgressSelectorConfig, type EgressFiles } from './egress.js';
@@ -220,6 +221,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     for (const svc of services.list()) theLb.onService(svc, 'add');
 
     const mesh = new Mesh(pods, services, istio);
+    kubelet.setPrograms((pod) => meshProbeProgram(mesh, pod));
     const nodeIps = nodes.flatMap(
       (n) => n.status?.addresses?.filter((a) => a.type === 'InternalIP').map((a) => a.address) ?? []
     );
@@ -277,6 +279,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
             !['productpage', 'details', 'reviews', 'ratings'].includes(pod.metadata?.labels?.app ?? '')
           )
             return undefined;
+          // The apiserver's service proxy speaks plaintext: a STRICT sidecar resets it.
+          if (mesh.refusesPlaintext(pod, port)) {
+            log(`sim: ${pod.metadata?.namespace}/${pod.metadata?.name} refuses plaintext (mTLS STRICT)`);
+            // (A unix-socket tunnel cannot send a TCP RST; closing it is what the apiserver sees as EOF.)
+            return (socket) => socket.destroy();
+          }
           return (socket) => {
             podBySocket.set(socket, pod);
             podServer.emit('connection', socket);

@@ -1,12 +1,18 @@
-// Istio networking config as the gateway and sidecars see it: Gateways, VirtualServices and
-// DestinationRules watched from the apiserver. The CRDs may not exist yet (Istio not installed),
+// Istio config as the gateway and sidecars see it: Gateways, VirtualServices, DestinationRules and
+// PeerAuthentications watched from the apiserver. The CRDs may not exist yet (Istio not installed),
 // so informers start when a CRD becomes established and stop when it goes away.
 import type { KubeConfig, KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { startInformer, type Apis, type Cache } from './informers.js';
 
 export const ISTIO_GROUP = 'networking.istio.io';
-const KINDS = ['gateways', 'virtualservices', 'destinationrules'] as const;
-type Plural = (typeof KINDS)[number];
+export const SECURITY_GROUP = 'security.istio.io';
+const GROUP_OF = {
+  gateways: ISTIO_GROUP,
+  virtualservices: ISTIO_GROUP,
+  destinationrules: ISTIO_GROUP,
+  peerauthentications: SECURITY_GROUP
+} as const;
+type Plural = keyof typeof GROUP_OF;
 
 export interface IstioObject extends KubernetesObject {
   spec?: Record<string, unknown>;
@@ -33,9 +39,9 @@ export class IstioConfig {
 
   /** Informer callback for CRDs. */
   onCrd(crd: V1CustomResourceDefinition, verb: 'add' | 'update' | 'delete'): void {
-    if (this.stopped || crd.spec.group !== ISTIO_GROUP) return;
     const plural = crd.spec.names.plural as Plural;
-    if (!KINDS.includes(plural)) return;
+    if (this.stopped || !(plural in GROUP_OF) || crd.spec.group !== GROUP_OF[plural]) return;
+    const group = GROUP_OF[plural];
     const established =
       crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
     if (verb === 'delete' || !established || crd.metadata?.deletionTimestamp) {
@@ -52,8 +58,8 @@ export class IstioConfig {
     const old = this.caches.get(plural);
     startInformer<IstioObject>(
       this.kc,
-      `/apis/${ISTIO_GROUP}/${version}/${plural}`,
-      () => this.apis.custom.listClusterCustomObject({ group: ISTIO_GROUP, version, plural }) as never,
+      `/apis/${group}/${version}/${plural}`,
+      () => this.apis.custom.listClusterCustomObject({ group, version, plural }) as never,
       this.log
     )
       .then((cache) => {
@@ -61,9 +67,7 @@ export class IstioConfig {
         this.caches.set(plural, { version, cache });
         if (old) void old.cache.stop();
       })
-      .catch((err: unknown) =>
-        this.log(`watching ${plural}.${ISTIO_GROUP}/${version}: ${(err as Error).message}`)
-      )
+      .catch((err: unknown) => this.log(`watching ${plural}.${group}/${version}: ${(err as Error).message}`))
       .finally(() => this.starting.delete(plural));
   }
 
@@ -248,4 +252,47 @@ export function subsetLabels(
     }
   }
   return undefined;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Inbound mTLS, as a sidecar enforces its PeerAuthentications (Istio's precedence: workload selector in
+// the pod's namespace, then namespace-wide, then mesh-wide in the root namespace; UNSET inherits).
+
+const ROOT_NAMESPACE = 'istio-system';
+
+/** Whether the pod's sidecar on `port` refuses a plaintext connection. */
+export function refusesPlaintext(
+  policies: readonly IstioObject[],
+  pod: { namespace: string; labels: Record<string, string> },
+  port: number
+): boolean {
+  const levels: Array<(p: IstioObject) => boolean> = [
+    (p) => p.metadata?.namespace === pod.namespace && selectsPod(p, pod.labels),
+    (p) => p.metadata?.namespace === pod.namespace && !hasSelector(p),
+    (p) => p.metadata?.namespace === ROOT_NAMESPACE && !hasSelector(p)
+  ];
+  const oldestFirst = [...policies].sort((a, b) =>
+    String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? ''))
+  );
+  for (const [i, level] of levels.entries()) {
+    const policy = oldestFirst.find(level);
+    if (!policy) continue;
+    const spec = (policy.spec ?? {}) as {
+      mtls?: { mode?: string };
+      portLevelMtls?: Record<string, { mode?: string }>;
+    };
+    const mode = (i === 0 ? spec.portLevelMtls?.[String(port)]?.mode : undefined) ?? spec.mtls?.mode;
+    if (mode && mode !== 'UNSET') return mode === 'STRICT';
+  }
+  return false; // PERMISSIVE
+}
+
+function hasSelector(p: IstioObject): boolean {
+  const labels = (p.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  return labels !== undefined && Object.keys(labels).length > 0;
+}
+
+function selectsPod(p: IstioObject, labels: Record<string, string>): boolean {
+  const want = (p.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  return hasSelector(p) && Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
 }

@@ -30,7 +30,19 @@ interface PodState {
   deleting?: boolean;
   /** Loopback address of the pod's real processes (pods whose containers run as local binaries). */
   processIp?: string;
+  /** A run-to-completion program runs (or ran) in the pod: rule changes do not restart it. */
+  program?: boolean;
 }
+
+/**
+ * A container that runs to completion, modelled (its image cannot run here): `run` does what its command
+ * would and returns the exit code and output. See probe.ts for the one the action starts.
+ */
+export interface ContainerProgram {
+  container: string;
+  run(): Promise<{ exitCode: number; output: string }>;
+}
+export type ProgramFinder = (pod: V1Pod) => ContainerProgram | undefined;
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const CRASH_INTERVAL_MS = 1000;
@@ -122,6 +134,7 @@ export class Kubelet {
   private readonly rules: () => readonly PodRule[];
   private readonly log: (l: string) => void;
   private readonly processes: ProcessRuntime | undefined;
+  private programs: ProgramFinder = () => undefined;
 
   constructor(
     apis: Apis,
@@ -139,6 +152,11 @@ export class Kubelet {
     this.log = log;
 
     this.nodeNames = nodes.map((n) => n.metadata?.name ?? '');
+  }
+
+  /** Set once the data plane exists (programs call services through it). */
+  setPrograms(find: ProgramFinder): void {
+    this.programs = find;
   }
 
   nodeIp(nodeName: string): string | undefined {
@@ -208,7 +226,7 @@ export class Kubelet {
       const state = this.pods.get(pod.metadata?.uid ?? '');
       if (!state || state.deleting || !state.ip) continue;
       // A real process is its own behaviour: restarting it on every rule change would be no kubelet's doing.
-      if (state.processIp) continue;
+      if (state.processIp || state.program) continue;
       for (const t of state.timers) clearTimeout(t);
       state.timers.clear();
       this.run(pod, state, this.behaviourOf(pod));
@@ -369,6 +387,8 @@ export class Kubelet {
       }
       if (fault === 'flapping') return this.flap(pod, state, target, true);
       if (this.processes?.claims(pod)) return this.runProcesses(pod, state);
+      const program = this.programs(pod);
+      if (program) return this.runProgram(pod, state, program);
       await this.writeRunning(pod, state, () => true);
     });
   }
@@ -485,6 +505,66 @@ export class Kubelet {
       };
       this.later(state, (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000, tick);
     }
+  }
+
+  /**
+   * Runs the modelled program to its end; the container then shows `terminated` with its exit code (and,
+   * under FallbackToLogsOnError, its output as the message when it failed). The pod ends Succeeded or
+   * Failed when no other regular container keeps running (restartPolicy Never); a classic istio-proxy
+   * container does keep running, a native sidecar does not hold the pod.
+   */
+  private async runProgram(pod: V1Pod, state: PodState, program: ContainerProgram): Promise<void> {
+    state.program = true;
+    await this.writeRunning(pod, state, () => true);
+    const result = await program.run().catch((err: unknown) => ({
+      exitCode: 1,
+      output: (err as Error).message
+    }));
+    if (this.stopped || state.deleting || !this.pods.has(state.uid)) return;
+    const spec = pod.spec?.containers.find((c) => c.name === program.container);
+    const failed = result.exitCode !== 0;
+    const message =
+      failed && spec?.terminationMessagePolicy === 'FallbackToLogsOnError'
+        ? result.output.split('\n').slice(-80).join('\n')
+        : undefined;
+    const others = (pod.spec?.containers ?? []).filter((c) => c.name !== program.container);
+    const finished = new Date();
+    await this.writeStatus(pod, state, {
+      phase: others.length > 0 ? 'Running' : failed ? 'Failed' : 'Succeeded',
+      conditions: [
+        cond('PodScheduled', true),
+        cond('Initialized', true),
+        cond('ContainersReady', false, 'ContainersNotReady'),
+        cond('Ready', false, 'ContainersNotReady')
+      ],
+      initContainerStatuses: this.terminatedInits(pod),
+      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+        name: c.name,
+        image: c.image ?? '',
+        imageID: imageId(c.image ?? ''),
+        containerID: containerId(this.podKey(pod), c.name),
+        restartCount: 0,
+        ...(c.name === program.container
+          ? {
+              ready: false,
+              started: false,
+              state: {
+                terminated: {
+                  exitCode: result.exitCode,
+                  reason: failed ? 'Error' : 'Completed',
+                  ...(message ? { message } : {}),
+                  startedAt: new Date(state.startedAt ?? Date.now()),
+                  finishedAt: finished
+                }
+              }
+            }
+          : {
+              ready: true,
+              started: true,
+              state: { running: { startedAt: new Date(state.startedAt ?? Date.now()) } }
+            })
+      }))
+    });
   }
 
   private async crashLoop(pod: V1Pod, state: PodState, target: string): Promise<void> {

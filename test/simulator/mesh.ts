@@ -5,6 +5,7 @@ import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { handleApp, type AppRequest, type AppResponse, type PodView } from './bookinfo.js';
 import {
   pickWeighted,
+  refusesPlaintext,
   resolveHost,
   routeVirtualService,
   subsetLabels,
@@ -16,6 +17,13 @@ import {
 import type { Cache } from './informers.js';
 
 export const NO_HEALTHY_UPSTREAM = 'no healthy upstream';
+/** What Envoy answers (503) when the upstream's sidecar resets a plaintext connection. */
+export const CONNECTION_RESET =
+  'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
+const BOOKINFO_PORT = 9080;
+
+/** How a call reaches the pod: from a sidecar or the gateway (mTLS, Istio's auto mTLS) or plaintext. */
+export type Peer = 'mtls' | 'plaintext';
 
 export class UpstreamError extends Error {
   readonly status: number;
@@ -123,8 +131,25 @@ export class Mesh {
     return ready[n % ready.length] as V1Pod;
   }
 
+  /** Whether the pod's sidecar refuses plaintext on Bookinfo's port (a STRICT PeerAuthentication). */
+  refusesPlaintext(pod: V1Pod, port = BOOKINFO_PORT): boolean {
+    return (
+      hasSidecar(pod) &&
+      refusesPlaintext(
+        this.istio.list('peerauthentications'),
+        { namespace: pod.metadata?.namespace ?? 'default', labels: pod.metadata?.labels ?? {} },
+        port
+      )
+    );
+  }
+
   /** Sends a request along a routing decision (gateway or sidecar) and returns the pod's answer. */
-  async dispatch(decision: RouteDecision, req: AppRequest, timeoutMs: number): Promise<AppResponse> {
+  async dispatch(
+    decision: RouteDecision,
+    req: AppRequest,
+    timeoutMs: number,
+    peer: Peer = 'mtls'
+  ): Promise<AppResponse> {
     const work = async (): Promise<AppResponse> => {
       const fault = applyFault(decision.fault);
       if (fault.delayMs) await sleep(fault.delayMs);
@@ -136,7 +161,9 @@ export class Mesh {
         };
       const dest = pickWeighted(decision.destinations);
       if (!dest) throw new UpstreamError(NO_HEALTHY_UPSTREAM, 503);
-      return this.callPod(this.pickPod(dest), req);
+      const pod = this.pickPod(dest);
+      if (peer === 'plaintext' && this.refusesPlaintext(pod)) throw new UpstreamError(CONNECTION_RESET, 503);
+      return this.callPod(pod, req);
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -151,14 +178,25 @@ export class Mesh {
 
   /** Runs the pod's app; its outgoing calls go through its sidecar if it has one. */
   callPod(pod: V1Pod, req: AppRequest): Promise<AppResponse> {
-    const from = pod;
     const namespace = pod.metadata?.namespace ?? 'default';
-    return handleApp(podView(pod), req, async (service, upReq, timeoutMs) => {
-      const decision = (hasSidecar(from) ? this.meshRoute(namespace, service, upReq) : undefined) ?? {
-        destinations: [{ service, namespace, weight: 100 }]
-      };
-      return this.dispatch(decision, upReq, timeoutMs);
-    });
+    return handleApp(podView(pod), req, (service, upReq, timeoutMs) =>
+      this.callService(pod, namespace, service, upReq, timeoutMs)
+    );
+  }
+
+  /** A call from `from` to a service: through its sidecar (mesh routes, mTLS) or plaintext round robin. */
+  callService(
+    from: V1Pod,
+    namespace: string,
+    service: string,
+    req: AppRequest,
+    timeoutMs: number
+  ): Promise<AppResponse> {
+    const meshed = hasSidecar(from);
+    const decision = (meshed ? this.meshRoute(namespace, service, req) : undefined) ?? {
+      destinations: [{ service, namespace, weight: 100 }]
+    };
+    return this.dispatch(decision, req, timeoutMs, meshed ? 'mtls' : 'plaintext');
   }
 }
 

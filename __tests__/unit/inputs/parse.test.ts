@@ -1012,3 +1012,37 @@ describe('[R3-6] mainland China regions and hosts without an ICP filing', () => 
     expect(w[0]).toMatch(/^gateway-hosts: \*\.preview\.example\.com is a domain and region-id cn-beijing/);
   });
 });
+
+describe('[R3-2] istio-mode: ambient makes no routing variant work (ztunnel is L4 only)', () => {
+  const AMBIENT: RawInputs = { ...BASE, 'istio-mode': 'ambient' };
+
+  it.each([
+    [{ routing: 'reviews-v3' }, 'routing'],
+    [{ 'routing-weights': 'v1=50,v3=50' }, 'routing-weights'],
+    [{ 'routing-user': 'jason', 'routing-user-version': 'v2' }, 'routing-user']
+  ])('[R3-2] a chosen variant %j is an input error naming %s', (raw, input) => {
+    const err = problemsOf({ ...AMBIENT, ...raw });
+    const p = err.problems.find((x) => x.input === input);
+    expect(p?.problem).toContain('cannot be used with istio-mode: ambient');
+    expect(p?.problem).toContain('waypoint');
+    expect(p?.problem).toContain('istio-mode: sidecar');
+  });
+
+  it('[R3-2] suggests routing: none as the valid example', () => {
+    const err = problemsOf({ ...AMBIENT, routing: 'all-v1' });
+    expect(err.problems.find((x) => x.input === 'routing')?.example).toBe('none');
+  });
+
+  it('[R3-2] the default routing becomes none, with a warning; none itself is accepted silently', () => {
+    const c = parseConfig(AMBIENT);
+    expect(c.routing.variant).toBe('none');
+    expect(c.warnings.join('\n')).toContain('the default routing all-v1 is replaced by none');
+    const none = parseConfig({ ...AMBIENT, routing: 'none' });
+    expect(none.routing.variant).toBe('none');
+    expect(none.warnings.join('\n')).not.toContain('replaced by none');
+  });
+
+  it('[R3-2] sidecar mode keeps the default variant', () => {
+    expect(parseConfig(BASE).routing.variant).toBe('all-v1');
+  });
+});

@@ -277,6 +277,8 @@ describe('installSamples', () => {
     expect(readFileSync(join(first.path, 'samples/bookinfo/platform/kube/bookinfo.yaml'), 'utf8')).toBe(
       `# bookinfo for ${V}\n`
     );
+    // The release's own istioctl is cached once, as the istioctl tool, not a second time here.
+    expect(existsSync(join(first.path, 'bin'))).toBe(false);
     expect(server.paths().sort()).toEqual([
       `/download/${V}/${release.full.name}`,
       `/download/${V}/${release.full.name}.sha256`

@@ -19,6 +19,7 @@ function ctx(over: Partial<PlanContext> = {}): PlanContext {
   return {
     samples: sampleFiles(V1),
     apiVersion: V1,
+    securityApiVersion: 'security.istio.io/v1',
     namespace: 'bookinfo',
     gatewayHosts: ['*'],
     labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
@@ -110,6 +111,44 @@ describe('planRouting: table variants', () => {
     expect(plan.objects[0]?.spec).toMatchObject({ trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
     const plain = planRouting(cfg('reviews-v3'), ctx());
     expect(plain.objects[0]?.spec).not.toHaveProperty('trafficPolicy');
+  });
+
+  // [R3] item 5: mtls: true only swapped the destination rules, which leaves the namespace PERMISSIVE.
+  it('mtls: true makes the namespace STRICT with a PeerAuthentication, applied last', () => {
+    for (const variant of ['none', 'reviews-v3', 'custom-weights']) {
+      const plan = planRouting(
+        cfg(variant, { mtls: true, weights: [{ subset: 'v1', weight: 100 }] }),
+        ctx({ securityApiVersion: 'security.istio.io/v1beta1' })
+      );
+      const last = plan.objects.at(-1);
+      expect(last).toMatchObject({
+        apiVersion: 'security.istio.io/v1beta1',
+        kind: 'PeerAuthentication',
+        metadata: {
+          name: 'default',
+          namespace: 'bookinfo',
+          labels: { [COMPONENT_LABEL]: 'routing', [MANAGED_BY_LABEL]: MANAGED_BY }
+        },
+        spec: { mtls: { mode: 'STRICT' } }
+      });
+      expect(last?.spec).not.toHaveProperty('selector');
+      expect(plan.describe).toContain('security.istio.io/v1beta1 PeerAuthentication bookinfo/default');
+    }
+    expect(planRouting(cfg('reviews-v3'), ctx()).objects.map((o) => o.kind)).not.toContain(
+      'PeerAuthentication'
+    );
+  });
+
+  it('mtls back to false makes the PeerAuthentication stale (it is deleted)', () => {
+    const plan = planRouting(cfg('reviews-v3'), ctx());
+    const pa = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      namespace: 'bookinfo',
+      name: 'default'
+    };
+    expect(staleObjects([pa], plan)).toEqual([pa]);
+    expect(staleObjects([pa], planRouting(cfg('reviews-v3', { mtls: true }), ctx()))).toEqual([]);
   });
 
   it.each([

@@ -46,6 +46,7 @@ describe('variant table', () => {
         {
           samples: sampleFiles('networking.istio.io/v1'),
           apiVersion: 'networking.istio.io/v1',
+          securityApiVersion: 'security.istio.io/v1',
           namespace: 'bookinfo',
           gatewayHosts: ['*'],
           labels: {}

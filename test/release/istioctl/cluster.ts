@@ -11,8 +11,21 @@ import {
   Watch,
   type KubernetesObject
 } from '@kubernetes/client-node';
+// Not re-exported by the package index; the same serializer KubernetesObjectApi uses.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 
 export type Obj = KubernetesObject & Record<string, unknown>;
+
+/**
+ * KubernetesObjectApi serializes a built-in kind through its model class, which knows a CRD schema's
+ * `x-kubernetes-preserve-unknown-fields` only under its TypeScript name: plain YAML loses every
+ * `x-kubernetes-*` key on the way (and the apiserver then prunes the fields they kept open). Reading the
+ * plain object into the model class first keeps them.
+ */
+function asTyped(obj: Obj): Obj {
+  if (obj.kind !== 'CustomResourceDefinition') return obj;
+  return ObjectSerializer.deserialize(obj, 'V1CustomResourceDefinition') as Obj;
+}
 
 /** The apiserver's own words from a client-node error (its Status message), else the error text. */
 export function apiMessage(err: unknown): string {
@@ -116,7 +129,7 @@ export class Cluster {
   async apply(obj: Obj): Promise<void> {
     try {
       await this.objects.patch(
-        obj,
+        asTyped(obj),
         undefined,
         undefined,
         this.fieldManager,

@@ -68,6 +68,26 @@ const virtualServiceSpec = obj({
 
 const subset = obj({ labels: stringMap, name: str, trafficPolicy: open });
 
+// Typed down to tls like Istio's generated schema. An open (preserve-unknown-fields) trafficPolicy would
+// meet a 1.20 server-side-apply quirk: dropping it from an applied object (mtls on → off) stores null,
+// which the schema then refuses ("spec.trafficPolicy in body must be of type object").
+const trafficPolicy = obj({
+  connectionPool: open,
+  loadBalancer: open,
+  outlierDetection: open,
+  portLevelSettings: arr(open),
+  tls: obj({
+    caCertificates: str,
+    clientCertificate: str,
+    credentialName: str,
+    mode: str,
+    privateKey: str,
+    sni: str,
+    subjectAltNames: strArray
+  }),
+  tunnel: open
+});
+
 function destinationRuleSpec(cel: boolean): Schema {
   const subsets: Schema = arr(subset);
   // 1.30's CRDs carry CEL rules; an apiserver older than 1.25 does not know the field and drops it.
@@ -76,7 +96,7 @@ function destinationRuleSpec(cel: boolean): Schema {
       { message: 'subset names must be unique', rule: 'self.all(x, self.exists_one(y, x.name == y.name))' }
     ];
   return obj(
-    { exportTo: strArray, host: str, subsets, trafficPolicy: open, workloadSelector: open },
+    { exportTo: strArray, host: str, subsets, trafficPolicy, workloadSelector: open },
     { required: ['host'] }
   );
 }
