@@ -2904,13 +2904,7 @@ class Kube {
             query: { fieldManager: this.fieldManager },
             contentType: 'application/merge-patch+json',
             body: JSON.stringify(patch),
-            info: {
-                verb: 'patch',
-                resource: r.plural,
-                group: r.group,
-                namespace: obj.metadata.namespace,
-                name: obj.metadata.name
-            },
+            info: patchInfo(obj, r),
             write: true,
             retry: 'all'
         });
@@ -2927,13 +2921,7 @@ class Kube {
             // SSA accepts JSON as a YAML document.
             contentType: 'application/apply-patch+yaml',
             body: JSON.stringify(obj),
-            info: {
-                verb: 'patch',
-                resource: r.plural,
-                group: r.group,
-                namespace: obj.metadata.namespace,
-                name: obj.metadata.name
-            },
+            info: patchInfo(obj, r),
             write: !dryRun,
             // Server-side apply is idempotent: repeating it converges on the same object.
             retry: 'all'
@@ -3175,6 +3163,15 @@ class Kube {
         });
         return body.status?.allowed === true;
     }
+}
+function patchInfo(obj, r) {
+    return {
+        verb: 'patch',
+        resource: r.plural,
+        group: r.group,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name
+    };
 }
 /**
  * The fields a refused apply turned into null although the applied object simply leaves them out: for

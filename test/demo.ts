@@ -6,28 +6,15 @@
 // defaults); --seed runs the seed's (Kubernetes 1.20.2 + stand-in Istio 1.13.3). Options: --routing
 // <variant> (default reviews-test-v2), --istio-version <v> (default: the stack's).
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stackNamed } from './cluster/stacks.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { runAction } from './harness/runAction.js';
+import { httpGet } from './harness/http.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
-
-function get(url: string, host?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const once = process.argv.includes('--once');
@@ -82,7 +69,7 @@ try {
   }
   const url = result.outputs['productpage-url'];
   if (url) {
-    const res = await get(url, result.outputs['gateway-host-header']);
+    const res = await httpGet(url, result.outputs['gateway-host-header']);
     const title = /<title>([^<]*)<\/title>/.exec(res.body)?.[1];
     console.log(`\n$ curl ${url}\nHTTP ${res.status} — <title>${title ?? '?'}</title>`);
   }

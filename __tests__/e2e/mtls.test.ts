@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { securityApiVersion } from '../../src/istio/apis.js';
 import { Kube } from '../../src/kube/client.js';
 import { COMPONENT_LABEL } from '../../src/ownership.js';
-import { getWithHost } from '../../test/harness/http.js';
+import { httpGet } from '../../test/harness/http.js';
 import { expectActionSuccess, runAction, type RunActionResult } from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 
@@ -88,7 +88,7 @@ describe('[R3] item 5: mtls: true makes the namespace STRICT', () => {
       'productpage requires mTLS (PeerAuthentication STRICT): checking it from a pod in the mesh'
     );
     expect(log).toMatch(/productpage answers a pod in the mesh/);
-    const res = await getWithHost(strict.outputs['productpage-url'] ?? '', host);
+    const res = await httpGet(strict.outputs['productpage-url'] ?? '', host);
     expect(res.status).toBe(200);
     expect(res.body).toContain('Simple Bookstore App');
   });

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { Kube } from '../../src/kube/index.js';
 import {
   runAction,
@@ -13,6 +12,7 @@ import {
   expectActionSuccess
 } from '../../test/harness/runAction.js';
 import { newNamespace, readHarnessState } from '../../test/harness/state.js';
+import { httpGet } from '../../test/harness/http.js';
 
 const state = readHarnessState();
 const NET = 'networking.istio.io/v1alpha3';
@@ -34,19 +34,6 @@ function action(inputs: Record<string, string>): Promise<RunActionResult> {
       ...inputs
     },
     post: false
-  });
-}
-
-function get(url: string, host?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
   });
 }
 
@@ -93,10 +80,10 @@ describe('preview environments', () => {
 
     // Through the ingress gateway: the preview's Host header reaches productpage, another host does not.
     const url = r.outputs['productpage-url'] ?? '';
-    const ok = await get(url, host);
+    const ok = await httpGet(url, host);
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('<title>Simple Bookstore App</title>');
-    const other = await get(url, 'pr-43.preview.example.com');
+    const other = await httpGet(url, 'pr-43.preview.example.com');
     expect(other.status).toBe(404);
   });
 
@@ -117,7 +104,7 @@ describe('preview environments', () => {
       [a, idA],
       [b, idB]
     ] as const) {
-      const res = await get(r.outputs['productpage-url'] ?? '', `pr-${id}.preview.example.com`);
+      const res = await httpGet(r.outputs['productpage-url'] ?? '', `pr-${id}.preview.example.com`);
       expect(res.status).toBe(200);
     }
   });

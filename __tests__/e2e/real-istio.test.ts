@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { getWithHost } from '../../test/harness/http.js';
+import { httpGet } from '../../test/harness/http.js';
 import { describeOn, newNamespace, readHarnessState } from '../../test/harness/state.js';
 import {
   actionErrors,
@@ -106,7 +106,7 @@ describeOn(['current'], describe)('the real Istio 1.30.3 on Kubernetes 1.35', ()
       'registry.istio.io/release/examples-bookinfo-productpage-v1:1.20.3'
     );
     const url = first.outputs['productpage-url'] ?? '';
-    const res = await getWithHost(url, `${ns}.bookinfo.test`);
+    const res = await httpGet(url, `${ns}.bookinfo.test`);
     const body = res.body;
     expect(res.status).toBe(200);
     expect(body).toContain('text-red-500'); // reviews-v3: red stars, Tailwind classes since the 1.20 images

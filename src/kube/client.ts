@@ -250,13 +250,7 @@ export class Kube {
       query: { fieldManager: this.fieldManager },
       contentType: 'application/merge-patch+json',
       body: JSON.stringify(patch),
-      info: {
-        verb: 'patch',
-        resource: r.plural,
-        group: r.group,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name
-      },
+      info: patchInfo(obj, r),
       write: true,
       retry: 'all'
     });
@@ -280,13 +274,7 @@ export class Kube {
       // SSA accepts JSON as a YAML document.
       contentType: 'application/apply-patch+yaml',
       body: JSON.stringify(obj),
-      info: {
-        verb: 'patch',
-        resource: r.plural,
-        group: r.group,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name
-      },
+      info: patchInfo(obj, r),
       write: !dryRun,
       // Server-side apply is idempotent: repeating it converges on the same object.
       retry: 'all'
@@ -558,6 +546,16 @@ export class Kube {
     });
     return body.status?.allowed === true;
   }
+}
+
+function patchInfo(obj: KubeObject, r: ResourceInfo) {
+  return {
+    verb: 'patch',
+    resource: r.plural,
+    group: r.group,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name
+  };
 }
 
 /**

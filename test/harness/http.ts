@@ -1,10 +1,10 @@
-// GET with an explicit Host header, as `curl -H "Host: …"` sends it: fetch() drops Host (a forbidden
+// A GET that may carry its own Host header, as `curl -H "Host: …"` does: fetch() drops Host (a forbidden
 // header name), node:http does not. For requests through the simulated ingress to one preview's host.
 import { request } from 'node:http';
 
-export function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+export function httpGet(url: string, host?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
+    const req = request(url, { headers: host ? { host } : {} }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
