@@ -90,7 +90,8 @@ const trafficPolicy = obj({
 
 function destinationRuleSpec(cel: boolean): Schema {
   const subsets: Schema = arr(subset);
-  // 1.30's CRDs carry CEL rules; an apiserver older than 1.25 does not know the field and drops it.
+  // 1.30's CRDs carry CEL rules; an apiserver before 1.23 does not know the field, and its server-side
+  // apply refuses such a CRD ("field not declared in schema").
   if (cel)
     subsets['x-kubernetes-validations'] = [
       { message: 'subset names must be unique', rule: 'self.all(x, self.exists_one(y, x.name == y.name))' }
