@@ -68,36 +68,50 @@ const virtualServiceSpec = obj({
 
 const subset = obj({ labels: stringMap, name: str, trafficPolicy: open });
 
-// Typed down to tls like Istio's generated schema. An open (preserve-unknown-fields) trafficPolicy would
-// meet a 1.20 server-side-apply quirk: dropping it from an applied object (mtls on → off) stores null,
-// which the schema then refuses ("spec.trafficPolicy in body must be of type object").
-const trafficPolicy = obj({
-  connectionPool: open,
-  loadBalancer: open,
-  outlierDetection: open,
-  portLevelSettings: arr(open),
-  tls: obj({
-    caCertificates: str,
-    clientCertificate: str,
-    credentialName: str,
-    mode: str,
-    privateKey: str,
-    sni: str,
-    subjectAltNames: strArray
-  }),
-  tunnel: open
-});
+// Typed down to tls like Istio's generated schema, so that `mtls` on → off really drops a typed field
+// (on 1.20 that meets kubernetes/kubernetes#103011, which the action's kube layer works around).
+function trafficPolicy(cel: boolean): Schema {
+  // 1.30's CRDs check durations with CEL, e.g. connectionPool.tcp.connectTimeout (the rule and message
+  // are the real CRD's). An apiserver before 1.23 does not know x-kubernetes-validations, and its
+  // server-side apply refuses such a CRD ("field not declared in schema").
+  const duration: Schema = cel
+    ? {
+        type: 'string',
+        'x-kubernetes-validations': [
+          { message: 'must be a valid duration greater than 1ms', rule: "duration(self) >= duration('1ms')" }
+        ]
+      }
+    : str;
+  return obj({
+    connectionPool: obj(
+      {
+        tcp: obj(
+          { connectTimeout: duration, maxConnections: int32 },
+          { 'x-kubernetes-preserve-unknown-fields': true }
+        )
+      },
+      { 'x-kubernetes-preserve-unknown-fields': true }
+    ),
+    loadBalancer: open,
+    outlierDetection: open,
+    portLevelSettings: arr(open),
+    tls: obj({
+      caCertificates: str,
+      clientCertificate: str,
+      credentialName: str,
+      mode: str,
+      privateKey: str,
+      sni: str,
+      subjectAltNames: strArray
+    }),
+    tunnel: open
+  });
+}
 
 function destinationRuleSpec(cel: boolean): Schema {
   const subsets: Schema = arr(subset);
-  // 1.30's CRDs carry CEL rules; an apiserver before 1.23 does not know the field, and its server-side
-  // apply refuses such a CRD ("field not declared in schema").
-  if (cel)
-    subsets['x-kubernetes-validations'] = [
-      { message: 'subset names must be unique', rule: 'self.all(x, self.exists_one(y, x.name == y.name))' }
-    ];
   return obj(
-    { exportTo: strArray, host: str, subsets, trafficPolicy, workloadSelector: open },
+    { exportTo: strArray, host: str, subsets, trafficPolicy: trafficPolicy(cel), workloadSelector: open },
     { required: ['host'] }
   );
 }
