@@ -48,6 +48,7 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const CRASH_INTERVAL_MS = 1000;
 const FLAP_INTERVAL_MS = 1500;
 const PULL_RETRY_MS = 1500;
+const BIND_RETRY_MS = 1000;
 /** A kubelet backs off 10 s, 20 s, … 5 min between restarts; shorter here so tests see it in seconds. */
 const PROCESS_BACKOFF_MS = [1000, 2000, 4000, 8000];
 
@@ -124,6 +125,7 @@ export function nodeObjects(mode: NodeMode, plan: AddressPlan, kubeletVersion = 
 export class Kubelet {
   private readonly pods = new Map<string, PodState>();
   private readonly binding = new Set<string>();
+  private readonly bindRetries = new Set<NodeJS.Timeout>();
   private readonly nodeNames: string[];
   private nextNode = 0;
   private stopped = false;
@@ -187,6 +189,8 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const t of this.bindRetries) clearTimeout(t);
+    this.bindRetries.clear();
     for (const state of this.pods.values()) for (const t of state.timers) clearTimeout(t);
     this.pods.clear();
     await this.processes?.stopAll();
@@ -277,9 +281,17 @@ export class Kubelet {
         'default-scheduler'
       );
     } catch (err) {
-      // Conflict: someone bound it already. Not found: deleted meanwhile. Both are fine.
-      if (!isConflict(err) && !isNotFound(err))
-        this.log(`binding ${namespace}/${name}: ${apiErrorText(err)}`);
+      // Conflict: someone bound it already. Not found: deleted meanwhile. Both are fine. Anything else
+      // (the apiserver restarting) is retried, as a scheduler would: no later event would bring it back.
+      if (!isConflict(err) && !isNotFound(err)) {
+        this.log(`binding ${namespace}/${name}: ${apiErrorText(err)} (retrying)`);
+        this.binding.delete(uid);
+        const retry = setTimeout(() => {
+          this.bindRetries.delete(retry);
+          if (!this.stopped) void this.bind(pod);
+        }, BIND_RETRY_MS);
+        this.bindRetries.add(retry);
+      }
     } finally {
       this.binding.delete(uid);
     }
