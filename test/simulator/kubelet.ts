@@ -543,12 +543,7 @@ export class Kubelet {
     const finished = new Date();
     await this.writeStatus(pod, state, {
       phase: others.length > 0 ? 'Running' : failed ? 'Failed' : 'Succeeded',
-      conditions: [
-        cond('PodScheduled', true),
-        cond('Initialized', true),
-        cond('ContainersReady', false, 'ContainersNotReady'),
-        cond('Ready', false, 'ContainersNotReady')
-      ],
+      conditions: startedNotReady(),
       initContainerStatuses: this.terminatedInits(pod),
       containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
         name: c.name,
@@ -639,12 +634,7 @@ export class Kubelet {
     const waiting = this.waitingAll(pod, 'PodInitializing');
     await this.writeStatus(pod, state, {
       phase: 'Pending',
-      conditions: [
-        cond('PodScheduled', true),
-        cond('Initialized', true),
-        cond('ContainersReady', false, 'ContainersNotReady'),
-        cond('Ready', false, 'ContainersNotReady')
-      ],
+      conditions: startedNotReady(),
       initContainerStatuses: this.terminatedInits(pod),
       containerStatuses: waiting.containerStatuses.map((s) =>
         s.name === target ? { ...s, state: { waiting: { reason, message } } } : s
@@ -809,6 +799,16 @@ function cond(
     ...(reason ? { reason } : {}),
     lastTransitionTime: new Date()
   };
+}
+
+/** Scheduled and initialised, but a container is not ready (pulling, or finished). */
+function startedNotReady(): Array<ReturnType<typeof cond>> {
+  return [
+    cond('PodScheduled', true),
+    cond('Initialized', true),
+    cond('ContainersReady', false, 'ContainersNotReady'),
+    cond('Ready', false, 'ContainersNotReady')
+  ];
 }
 
 function imageId(image: string): string {
