@@ -24,5 +24,6 @@ export default {
   ],
   // A global option (ignored inside `projects`): e2e tests wait for real rollouts on the test cluster.
   testTimeout: 600000,
-  maxWorkers: 1
+  maxWorkers: 1,
+  testSequencer: '<rootDir>/test/harness/sequencer.mjs'
 };

@@ -45,7 +45,8 @@ async function createIfAbsent(obj: KubernetesObject): Promise<void> {
 async function until<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000
+  timeoutMs = 20_000,
+  explain?: () => Promise<string>
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -58,7 +59,29 @@ async function until<T>(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  const seen = explain ? await explain().catch((err: unknown) => `(could not describe: ${String(err)})`) : '';
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${seen ? `\n${seen}` : ''}`
+  );
+}
+
+/**
+ * One line per pod of `ns` (containers, init ones in brackets, their states, the pod's phase), then the
+ * namespace's warning events: a pod the admission chain refused shows only as a ReplicaSet's FailedCreate.
+ */
+async function describePods(ns: string): Promise<string> {
+  const warnings = (await core.listNamespacedEvent({ namespace: ns })).items
+    .filter((e) => e.type === 'Warning')
+    .map((e) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`);
+  const lines = (await pods(ns)).map((p) => {
+    const init = (p.spec?.initContainers ?? []).map((c) => `[${c.name}]`);
+    const main = (p.spec?.containers ?? []).map((c) => c.name);
+    const states = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map(
+      (c) => `${c.name}:${Object.keys(c.state ?? {})[0] ?? '?'}${c.ready ? '/ready' : ''}`
+    );
+    return `${p.metadata?.name} ${p.status?.phase} ${[...init, ...main].join(',')} ${states.join(' ')}`;
+  });
+  return [...lines, ...new Set(warnings)].join('\n');
 }
 
 function get(
@@ -212,7 +235,10 @@ beforeAll(async () => {
   await create({
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: NS, labels: { 'istio-injection': 'enabled' } }
+    // A revision label that no istiod serves: no webhook of a real Istio that an earlier file left installed
+    // selects this namespace (theirs select istio-injection=enabled, a served istio.io/rev, or unlabelled
+    // namespaces with opted-in pods), so the simulator's injector, selected by name below, is the only one.
+    metadata: { name: NS, labels: { 'istio.io/rev': 'sim-e2e-none' } }
   });
 }, 60_000);
 
@@ -273,15 +299,28 @@ describe('simulator', () => {
     expect(cm.data?.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/inject$/);
     await ensureInjection();
     await create(deployment('injected', 'injected', 'v1', 'nginx:1.21'));
-    const pod = await until('an injected ready pod', async () => {
-      const p = (await pods(NS, 'app=injected'))[0];
-      return (
-        p?.status?.containerStatuses?.length === 2 && p.status.containerStatuses.every((s) => s.ready) && p
-      );
-    });
+    const pod = await until(
+      'an injected ready pod',
+      async () => {
+        const p = (await pods(NS, 'app=injected'))[0];
+        return (
+          p?.status?.containerStatuses?.length === 2 && p.status.containerStatuses.every((s) => s.ready) && p
+        );
+      },
+      20_000,
+      () => describePods(NS)
+    );
     expect(pod.spec?.containers.map((c) => c.name)).toEqual(['injected', 'istio-proxy']);
     expect(pod.spec?.initContainers?.[0]?.name).toBe('istio-init');
-    expect(pod.spec?.initContainers?.[0]?.image).toBe('docker.io/istio/proxyv2:1.13.3');
+    // The proxy image follows the istiod Deployment: this file's own, or a real install an earlier file left.
+    const istiod = await objects.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istiod', namespace: 'istio-system' }
+    });
+    const pilotImage = (istiod as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec
+      .template.spec.containers[0]?.image;
+    expect(pod.spec?.initContainers?.[0]?.image).toBe(pilotImage?.replace('/pilot:', '/proxyv2:'));
     expect(pod.spec?.initContainers?.[0]?.securityContext?.capabilities?.add).toEqual([
       'NET_ADMIN',
       'NET_RAW'
@@ -495,7 +534,8 @@ describe('simulator', () => {
               p.status?.containerStatuses?.every((s) => s.ready) &&
               p.status.containerStatuses.length === 2
           ).length === 6,
-        30_000
+        30_000,
+        () => describePods(NS)
       );
       await until(
         'productpage through the gateway',

@@ -8,7 +8,6 @@ import {
   type V1ConfigMap,
   type V1CustomResourceDefinition,
   type V1Deployment,
-  type V1Namespace,
   type V1Pod,
   type V1Service
 } from '@kubernetes/client-node';
@@ -129,13 +128,6 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     );
     stoppers.push(() => configMaps.stop());
 
-    const namespaces = await startInformer<V1Namespace>(
-      kc,
-      '/api/v1/namespaces',
-      () => apis.core.listNamespace(),
-      log
-    );
-    stoppers.push(() => namespaces.stop());
     const istiod = await startInformer<V1Deployment>(
       kc,
       `/apis/apps/v1/namespaces/${GATEWAY_NAMESPACE}/deployments`,
@@ -147,7 +139,6 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const injector = await startInjector(
       apis,
       {
-        namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels,
         proxyImage: () => {
           const image =
             istiod

@@ -91,7 +91,27 @@ function makePki(): Pki {
 export interface InjectorContext {
   /** `<hub>/proxyv2:<tag>` derived from the istiod Deployment, or undefined when Istio is absent. */
   proxyImage(): string | undefined;
-  namespaceLabels(namespace: string): Record<string, string> | undefined;
+}
+
+/** istiod never injects here, whatever the webhook's selectors say (pkg/kube/inject IgnoredNamespaces). */
+const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+/**
+ * Whether istiod would inject this pod, as its `injectRequired` decides with the demo profile's
+ * `policy: enabled`. Which namespaces reach the injector is the webhook configuration's business (its
+ * namespace and object selectors), not the injector's: istiod reads no namespace label, so neither does
+ * this. A pod that already carries the status annotation is left alone (istiod would re-render it to the
+ * same containers).
+ */
+export function injectionRequired(pod: V1Pod, namespace: string): boolean {
+  if (pod.spec?.hostNetwork) return false;
+  if (IGNORED_NAMESPACES.has(namespace)) return false;
+  if (pod.metadata?.annotations?.['sidecar.istio.io/status'] !== undefined) return false;
+  // The label is the newer API and wins over the annotation; any other value than true/false is "unset".
+  const choice =
+    pod.metadata?.labels?.['sidecar.istio.io/inject'] ??
+    pod.metadata?.annotations?.['sidecar.istio.io/inject'];
+  return choice !== 'false';
 }
 
 type Patch = { op: 'add'; path: string; value: unknown };
@@ -100,12 +120,8 @@ const esc = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1'
 
 /** The JSONPatch for one pod, or undefined when it is not to be injected. Pure, for unit use too. */
 export function injectionPatch(pod: V1Pod, namespace: string, ctx: InjectorContext): Patch[] | undefined {
-  const annotations = pod.metadata?.annotations ?? {};
   const labels = pod.metadata?.labels ?? {};
-  if (annotations['sidecar.istio.io/inject'] === 'false' || labels['sidecar.istio.io/inject'] === 'false')
-    return undefined;
-  if (ctx.namespaceLabels(namespace)?.['istio-injection'] !== 'enabled') return undefined;
-  if ((pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy')) return undefined;
+  if (!injectionRequired(pod, namespace)) return undefined;
   const image = ctx.proxyImage();
   if (!image) return undefined;
 
