@@ -136,6 +136,10 @@ export const INPUTS_ZH: Record<string, Translation> = {
     en: 'Expose productpage through the Istio ingress gateway (Bookinfo Gateway + VirtualService, applied with bookinfo); the gateway address outputs are set either way.',
     zh: '通过 Istio 入口网关暴露 productpage（Bookinfo 的 Gateway + VirtualService，随 bookinfo 一起应用）；网关地址相关的输出无论如何都会设置。'
   },
+  ingress: {
+    en: 'How Bookinfo is exposed: `istio-gateway` (the shared istio-ingressgateway, Istio Gateway + VirtualService) or `gateway-api` (a Kubernetes Gateway of its own per namespace, with its own load balancer, and HTTPRoutes; Istio 1.22+, Kubernetes 1.26+).',
+    zh: 'Bookinfo 的暴露方式：`istio-gateway`（共享的 istio-ingressgateway，Istio Gateway + VirtualService）或 `gateway-api`（每个命名空间一个独立的 Kubernetes Gateway，带自己的负载均衡器，并使用 HTTPRoute；需要 Istio 1.22+、Kubernetes 1.26+）。'
+  },
   'gateway-hosts': {
     en: 'Hosts the Gateway accepts, comma or newline separated. `{id}` is replaced by `preview-id`.',
     zh: 'Gateway 接受的主机名，以逗号或换行分隔。`{id}` 会被替换为 `preview-id`。'

@@ -24,6 +24,8 @@ import {
   staleObjects
 } from './plan.js';
 import { CUSTOM_VARIANTS } from './variants.js';
+import { GATEWAY_API_DIR, planHttpRoutes, requiredGatewayApiFiles, VERSIONS_FILE } from './gatewayApiPlan.js';
+import { GATEWAY_API_VERSION_V1 } from './httproute.js';
 
 const NETWORKING_DIR = 'samples/bookinfo/networking';
 
@@ -37,28 +39,37 @@ export interface ApplyRoutingArgs {
   report: RunReport;
 }
 
-/** What an earlier run applied for routing in this namespace (found by our labels). */
+/** What an earlier run applied for routing in this namespace (found by our labels), in either ingress mode. */
 async function previousObjects(kube: Kube, apiVersion: string, namespace: string): Promise<ObjectRef[]> {
   const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${ROUTING_COMPONENT}`;
   const refs: ObjectRef[] = [];
-  for (const kind of ['VirtualService', 'DestinationRule']) {
+  const kinds: Array<[string, string]> = [
+    [apiVersion, 'VirtualService'],
+    [apiVersion, 'DestinationRule'],
+    [GATEWAY_API_VERSION_V1, 'HTTPRoute'],
+    ['v1', 'Service']
+  ];
+  for (const [version, kind] of kinds) {
     try {
-      const items = await kube.list(apiVersion, kind, { namespace, labelSelector });
+      const items = await kube.list(version, kind, { namespace, labelSelector });
       refs.push(
         ...items.map((o) => ({
-          apiVersion: o.apiVersion ?? apiVersion,
+          apiVersion: o.apiVersion ?? version,
           kind,
           namespace,
           name: o.metadata.name
         }))
       );
     } catch (err) {
-      // Before Istio's CRDs exist (a dry run on a fresh cluster) there is nothing to replace.
+      // Before Istio's (or the Gateway API's) CRDs exist there is nothing of that kind to replace.
       core.debug(`listing ${kind}: ${messageOf(err)}`);
     }
   }
   return refs;
 }
+
+/** Routes go before what they route to: VirtualServices/HTTPRoutes are deleted before rules and Services. */
+const deleteRank = (kind: string): number => (kind === 'VirtualService' || kind === 'HTTPRoute' ? 0 : 1);
 
 export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const { kube, config, ownership, readSample, istioVersion, report } = args;
@@ -66,14 +77,18 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const dryRun = config.lifecycle.dryRun;
   const apiVersion = networkingApiVersion(istioVersion);
 
+  const gatewayApi = config.ingress === 'gateway-api';
   const samples: Record<string, string> = {};
-  for (const file of requiredSampleFiles(routing)) {
+  const files = gatewayApi
+    ? requiredGatewayApiFiles(routing).map((f) => [f, `${GATEWAY_API_DIR}/${f}`])
+    : requiredSampleFiles(routing).map((f) => [f, `${NETWORKING_DIR}/${f}`]);
+  for (const [file, rel] of files) {
     // A missing file is reported by the plan, naming the variant that needs it.
-    const text = await readSample(`${NETWORKING_DIR}/${file}`).catch(() => undefined);
-    if (text !== undefined) samples[file] = text;
+    const text = await readSample(rel as string).catch(() => undefined);
+    if (text !== undefined) samples[file as string] = text;
   }
   let userFile: { path: string; content: string } | undefined;
-  if (routing.variant === CUSTOM_VARIANTS.file && routing.file) {
+  if (!gatewayApi && routing.variant === CUSTOM_VARIANTS.file && routing.file) {
     const path = routing.file;
     const content = await readFile(path, 'utf8').catch((err: unknown) => {
       throw new ActionError(`Cannot read routing-file ${path}.`, {
@@ -84,19 +99,28 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     userFile = { path, content };
   }
 
-  const plan = planRouting(routing, {
-    samples,
-    apiVersion,
-    namespace: config.namespace,
-    gatewayHosts: config.gatewayHosts,
-    labels: ownership.labels,
-    // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
-    // every routing object it would make each re-run an update instead of a no-op.
-    annotations: Object.fromEntries(
-      Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)
-    ),
-    userFile
-  });
+  // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
+  // every routing object it would make each re-run an update instead of a no-op.
+  const annotations = Object.fromEntries(
+    Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)
+  );
+  const plan = gatewayApi
+    ? planHttpRoutes(routing, {
+        samples,
+        versions: await readSample(VERSIONS_FILE).catch(() => undefined),
+        namespace: config.namespace,
+        labels: ownership.labels,
+        annotations
+      })
+    : planRouting(routing, {
+        samples,
+        apiVersion,
+        namespace: config.namespace,
+        gatewayHosts: config.gatewayHosts,
+        labels: ownership.labels,
+        annotations,
+        userFile
+      });
   for (const line of plan.describe) core.info(line);
 
   // The API server (and Istio's validating webhook, when installed) checks every object first, so a
@@ -122,9 +146,7 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
 
   const previous = await previousObjects(kube, apiVersion, config.namespace);
   // Virtual services go before the rules whose subsets they might use.
-  const stale = staleObjects(previous, plan).sort((a, b) =>
-    a.kind === b.kind ? 0 : a.kind === 'VirtualService' ? -1 : 1
-  );
+  const stale = staleObjects(previous, plan).sort((a, b) => deleteRank(a.kind) - deleteRank(b.kind));
   const applied: string[] = [];
   const deleted: string[] = [];
 
@@ -134,8 +156,10 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
       ...stale.map((r) => `${describeRef(r)} would be deleted`)
     );
   } else {
-    const rules = plan.objects.filter((o) => o.kind === 'DestinationRule');
-    const rest = plan.objects.filter((o) => o.kind !== 'DestinationRule');
+    // Destination rules and per-version Services first: the routes that use them come second.
+    const first = (o: { kind: string }) => o.kind === 'DestinationRule' || o.kind === 'Service';
+    const rules = plan.objects.filter(first);
+    const rest = plan.objects.filter((o) => !first(o));
     for (const batch of [rules, rest]) {
       if (batch.length === 0) continue;
       for (const outcome of await kube.apply(batch)) {

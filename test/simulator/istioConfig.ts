@@ -1,20 +1,25 @@
 // Istio networking config as the gateway and sidecars see it: Gateways, VirtualServices and
-// DestinationRules watched from the apiserver. The CRDs may not exist yet (Istio not installed),
-// so informers start when a CRD becomes established and stop when it goes away.
+// DestinationRules watched from the apiserver, and the Kubernetes Gateway API's Gateways and HTTPRoutes
+// (which istiod turns into the same Envoy config). The CRDs may not exist yet (Istio or the Gateway API
+// not installed), so informers start when a CRD becomes established and stop when it goes away.
 import type { KubeConfig, KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { startInformer, type Apis, type Cache } from './informers.js';
 
 export const ISTIO_GROUP = 'networking.istio.io';
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 const KINDS = ['gateways', 'virtualservices', 'destinationrules'] as const;
+const GATEWAY_API_KINDS = ['gateways', 'httproutes'] as const;
 type Plural = (typeof KINDS)[number];
+type GatewayApiPlural = (typeof GATEWAY_API_KINDS)[number];
 
 export interface IstioObject extends KubernetesObject {
   spec?: Record<string, unknown>;
 }
 
 export class IstioConfig {
-  private readonly caches = new Map<Plural, { version: string; cache: Cache<IstioObject> }>();
-  private readonly starting = new Set<Plural>();
+  /** Keyed by `plural.group`. */
+  private readonly caches = new Map<string, { version: string; cache: Cache<IstioObject> }>();
+  private readonly starting = new Set<string>();
   private stopped = false;
 
   private readonly kc: KubeConfig;
@@ -28,43 +33,51 @@ export class IstioConfig {
   }
 
   list(plural: Plural): readonly IstioObject[] {
-    return this.caches.get(plural)?.cache.list() ?? [];
+    return this.caches.get(`${plural}.${ISTIO_GROUP}`)?.cache.list() ?? [];
+  }
+
+  /** Gateway API objects (gateway.networking.k8s.io), empty until its CRDs are established. */
+  listGatewayApi(plural: GatewayApiPlural): readonly IstioObject[] {
+    return this.caches.get(`${plural}.${GATEWAY_API_GROUP}`)?.cache.list() ?? [];
   }
 
   /** Informer callback for CRDs. */
   onCrd(crd: V1CustomResourceDefinition, verb: 'add' | 'update' | 'delete'): void {
-    if (this.stopped || crd.spec.group !== ISTIO_GROUP) return;
-    const plural = crd.spec.names.plural as Plural;
-    if (!KINDS.includes(plural)) return;
+    const group = crd.spec.group;
+    if (this.stopped) return;
+    const plural = crd.spec.names.plural;
+    const watched =
+      (group === ISTIO_GROUP && (KINDS as readonly string[]).includes(plural)) ||
+      (group === GATEWAY_API_GROUP && (GATEWAY_API_KINDS as readonly string[]).includes(plural));
+    if (!watched) return;
+    const key = `${plural}.${group}`;
     const established =
       crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
     if (verb === 'delete' || !established || crd.metadata?.deletionTimestamp) {
-      const entry = this.caches.get(plural);
-      this.caches.delete(plural);
+      const entry = this.caches.get(key);
+      this.caches.delete(key);
       if (entry) void entry.cache.stop();
       return;
     }
     // Any served version is equivalent for what we read; prefer the storage version.
     const served = crd.spec.versions.filter((v) => v.served);
     const version = (served.find((v) => v.storage) ?? served[0])?.name;
-    if (!version || this.caches.get(plural)?.version === version || this.starting.has(plural)) return;
-    this.starting.add(plural);
-    const old = this.caches.get(plural);
+    if (!version || this.caches.get(key)?.version === version || this.starting.has(key)) return;
+    this.starting.add(key);
+    const old = this.caches.get(key);
     startInformer<IstioObject>(
       this.kc,
-      `/apis/${ISTIO_GROUP}/${version}/${plural}`,
-      () => this.apis.custom.listClusterCustomObject({ group: ISTIO_GROUP, version, plural }) as never,
+      `/apis/${group}/${version}/${plural}`,
+      () => this.apis.custom.listClusterCustomObject({ group, version, plural }) as never,
       this.log
     )
       .then((cache) => {
         if (this.stopped) return void cache.stop();
-        this.caches.set(plural, { version, cache });
+        this.caches.set(key, { version, cache });
         if (old) void old.cache.stop();
       })
-      .catch((err: unknown) =>
-        this.log(`watching ${plural}.${ISTIO_GROUP}/${version}: ${(err as Error).message}`)
-      )
-      .finally(() => this.starting.delete(plural));
+      .catch((err: unknown) => this.log(`watching ${key}/${version}: ${(err as Error).message}`))
+      .finally(() => this.starting.delete(key));
   }
 
   async stop(): Promise<void> {
