@@ -4553,8 +4553,11 @@ async function applyBookinfoGateway(args) {
         report.gatewayApi.gateway = `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`;
         report.gatewayApi.routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
     }
+    // A dry run cannot ask the API server about a namespace it has not created, nor about a Gateway whose CRD
+    // it only plans to create: those objects are listed unchecked.
+    const crdsPlanned = config.ingress === 'gateway-api' && (report.gatewayApi?.created.length ?? 0) > 0;
     if (config.lifecycle.dryRun &&
-        !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))) {
+        (crdsPlanned || !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })))) {
         report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
         return;
     }
@@ -4775,7 +4778,10 @@ async function applyRouting(args) {
     // The API server (and Istio's validating webhook, when installed) checks every object first, so a
     // bad routing-file changes nothing. A dry run into a namespace that does not exist yet cannot be
     // checked by the server (it answers NotFound), so such a plan is listed unchecked, as Bookinfo's is.
-    const unchecked = dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }));
+    // Likewise HTTPRoutes whose CRD the dry run only plans to create.
+    const unchecked = dryRun &&
+        ((gatewayApi && (report.gatewayApi?.created.length ?? 0) > 0) ||
+            !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })));
     try {
         if (plan.objects.length > 0 && !unchecked)
             await kube.apply(plan.objects, { dryRun: true });
@@ -4905,7 +4911,9 @@ async function resolveGatewayApi(args) {
                 progress: programmed
                     ? `Programmed ${programmed.status} (${programmed.reason}: ${programmed.message})`
                     : 'waiting for the gateway controller to report Programmed',
-                ...(programmed && programmed.status !== 'True' ? { failure: `${programmed.reason}: ${programmed.message}` } : {})
+                ...(programmed && programmed.status !== 'True'
+                    ? { failure: `${programmed.reason}: ${programmed.message}` }
+                    : {})
             };
         }, { timeoutMs });
         const endpoint = gw && gatewayApiEndpoint(gw);
@@ -5172,11 +5180,8 @@ function renderVariantTable() {
         const rules = v.needsDestinationRules ? 'yes' : 'no';
         const form = v.gatewayApi;
         const gatewayApi = 'unsupported' in form
-            ? `not available (${form.unsupported.replace(/ \(.*\)$/, '')}): input error`
-            : [
-                ...form.files.map((f) => `\`${f}\``),
-                ...(form.generate ? ['generated HTTPRoute'] : [])
-            ].join(', ') || '—';
+            ? `not available (${form.unsupported.replace(/ \([^()]*\)$/, '')}): input error`
+            : [...form.files.map((f) => `\`${f}\``), ...(form.generate ? ['generated HTTPRoute'] : [])].join(', ') || '—';
         const users = Object.entries(v.expect.users ?? {})
             .map(([user, dist]) => `${user}: ${describeDistribution(dist)}`)
             .join('; ');

@@ -246,9 +246,12 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
     report.gatewayApi.gateway = `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`;
     report.gatewayApi.routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
   }
+  // A dry run cannot ask the API server about a namespace it has not created, nor about a Gateway whose CRD
+  // it only plans to create: those objects are listed unchecked.
+  const crdsPlanned = config.ingress === 'gateway-api' && (report.gatewayApi?.created.length ?? 0) > 0;
   if (
     config.lifecycle.dryRun &&
-    !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))
+    (crdsPlanned || !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })))
   ) {
     report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
     return;

@@ -12,7 +12,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { ADDONS, BOOKINFO_SERVICES, inputSpec } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { controlPlaneShape, istioMinorOf } from '../istio/profiles.js';
-import { gatewayApiRefusal } from '../routing/gatewayApiPlan.js';
+import { gatewayApiRefusals } from '../routing/gatewayApiPlan.js';
 import { MIN_ISTIO_MINOR } from '../gatewayapi/crds.js';
 
 /** Action inputs by name (as in action.yml); missing or empty means "use the default". */
@@ -774,8 +774,7 @@ function checkGatewayApi(p: Problems, istio: IstioConfig, routing: RoutingConfig
       'istio-gateway'
     );
   }
-  const refusal = gatewayApiRefusal(routing);
-  if (refusal) p.add(refusal.input, refusal.problem, refusal.example);
+  for (const r of gatewayApiRefusals(routing)) p.add(r.input, r.problem, r.example);
 }
 
 // ---------------------------------------------------------------------------------------------

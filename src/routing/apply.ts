@@ -126,8 +126,11 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   // The API server (and Istio's validating webhook, when installed) checks every object first, so a
   // bad routing-file changes nothing. A dry run into a namespace that does not exist yet cannot be
   // checked by the server (it answers NotFound), so such a plan is listed unchecked, as Bookinfo's is.
+  // Likewise HTTPRoutes whose CRD the dry run only plans to create.
   const unchecked =
-    dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }));
+    dryRun &&
+    ((gatewayApi && (report.gatewayApi?.created.length ?? 0) > 0) ||
+      !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })));
   try {
     if (plan.objects.length > 0 && !unchecked) await kube.apply(plan.objects, { dryRun: true });
   } catch (err) {

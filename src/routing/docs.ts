@@ -38,7 +38,7 @@ export function renderVariantTable(): string {
     const form = v.gatewayApi;
     const gatewayApi =
       'unsupported' in form
-        ? `not available (${form.unsupported.replace(/ \(.*\)$/, '')}): input error`
+        ? `not available (${form.unsupported.replace(/ \([^()]*\)$/, '')}): input error`
         : [...form.files.map((f) => `\`${f}\``), ...(form.generate ? ['generated HTTPRoute'] : [])].join(
             ', '
           ) || '—';

@@ -25,32 +25,33 @@ export interface GatewayApiPlanContext {
   annotations?: Record<string, string>;
 }
 
-/** Why a routing config has no Gateway API form (undefined when it has one). Used by input validation. */
-export function gatewayApiRefusal(
+/** Why a routing config has no Gateway API form (empty when it has one): every reason, for input validation. */
+export function gatewayApiRefusals(
   cfg: Pick<RoutingConfig, 'variant' | 'mtls'>
-): { input: string; problem: string; example: string | null } | undefined {
+): Array<{ input: string; problem: string; example: string | null }> {
+  const out: Array<{ input: string; problem: string; example: string | null }> = [];
   if (cfg.variant === CUSTOM_VARIANTS.file)
-    return {
+    out.push({
       input: 'routing-file',
       problem:
         'holds VirtualService/DestinationRule manifests, which ingress: gateway-api does not use; use routing, routing-weights or routing-user with gateway-api, or ingress: istio-gateway for your own Istio routing file',
       example: null
-    };
+    });
   if (cfg.mtls)
-    return {
+    out.push({
       input: 'mtls',
       problem:
         "adds ISTIO_MUTUAL destination rules for the subsets of each service, but with ingress: gateway-api the HTTPRoutes route to per-version Services those rules do not cover (Istio's automatic mutual TLS still encrypts sidecar-to-sidecar traffic); set mtls: false, or use ingress: istio-gateway",
       example: 'false'
-    };
+    });
   const variant = findVariant(cfg.variant);
   if (variant && 'unsupported' in variant.gatewayApi)
-    return {
+    out.push({
       input: 'routing',
       problem: `variant "${variant.name}" uses ${variant.gatewayApi.unsupported}; with ingress: gateway-api it cannot be applied — use ${variant.gatewayApi.alternative}`,
       example: 'reviews-test-v2'
-    };
-  return undefined;
+    });
+  return out;
 }
 
 function asProblem(r: { input: string; problem: string; example: string | null }): InputProblem {
@@ -71,10 +72,7 @@ function routesFor(cfg: RoutingConfig, ctx: GatewayApiPlanContext, what: string)
   const variant = findVariant(cfg.variant);
   if (variant) {
     const form = variant.gatewayApi;
-    if ('unsupported' in form) {
-      const refusal = gatewayApiRefusal(cfg);
-      throw new InputError(refusal ? [asProblem(refusal)] : []);
-    }
+    if ('unsupported' in form) throw new InputError(gatewayApiRefusals(cfg).map(asProblem));
     return [
       ...form.files.flatMap((f) => {
         const text = ctx.samples[f];
@@ -87,8 +85,8 @@ function routesFor(cfg: RoutingConfig, ctx: GatewayApiPlanContext, what: string)
       ...(form.generate?.() ?? [])
     ];
   }
-  const refusal = gatewayApiRefusal(cfg);
-  if (refusal) throw new InputError([asProblem(refusal)]);
+  const refusals = gatewayApiRefusals(cfg);
+  if (refusals.length > 0) throw new InputError(refusals.map(asProblem));
   // Custom weights/user: the same validation as the VirtualService form, then the HTTPRoute shape.
   customObjects(cfg, 'networking.istio.io/v1');
   const others = cfg.weights && cfg.weights.length > 0 ? cfg.weights : [{ subset: 'v1', weight: 100 }];

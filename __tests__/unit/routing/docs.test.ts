@@ -17,9 +17,7 @@ describe('variant docs', () => {
     expect(rows.find((r) => r.startsWith('| `reviews-80-20`'))).toContain(
       '`virtual-service-reviews-80-20.yaml` | yes | generated HTTPRoute | v1 80 %, v2 20 % | — |'
     );
-    expect(rows.find((r) => r.startsWith('| `reviews-90-10`'))).toContain(
-      '| `route-reviews-90-10.yaml` |'
-    );
+    expect(rows.find((r) => r.startsWith('| `reviews-90-10`'))).toContain('| `route-reviews-90-10.yaml` |');
     expect(rows.find((r) => r.startsWith('| `ratings-test-abort`'))).toContain(
       'not available (fault injection (delay/abort) has no form in the Gateway API standard channel): input error'
     );
