@@ -189,6 +189,8 @@ function renderComment(report, config, runUrl) {
         if (gw.hostHeader)
             facts.push(['Host header', `\`${gw.hostHeader}\``]);
     }
+    if (report.gatewayApi?.gateway)
+        facts.push(['Gateway', `Gateway API \`${report.gatewayApi.gateway}\` (its own load balancer)`]);
     const variant = report.routing?.variant ?? config.routing.variant;
     facts.push([
         'Routing',
@@ -323,24 +325,31 @@ function table(head, rows) {
         ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
     ].join('\n');
 }
-function edges(from, who, d, lines) {
+function edges(from, who, d, lines, prefix = '') {
     for (const [outcome, share] of Object.entries(d)) {
         if (!share)
             continue;
         // Error outcomes get their own node: "ratings unavailable" is reviews answering without stars,
         // not reviews being unavailable.
         const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : outcome.replace(/-/g, '_');
-        lines.push(`  ${from} -->|"${who} ${share}%"| ${target}`);
+        lines.push(`  ${from} -->|"${prefix}${who} ${share}%"| ${target}`);
     }
 }
-/** Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. */
-function routingDiagram(expectation) {
-    const lines = [
-        'flowchart LR',
-        '  client((client)) --> gw[istio-ingressgateway]',
-        '  gw --> productpage[productpage v1]',
-        '  productpage --> details[details v1]'
-    ];
+/**
+ * Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. With
+ * `ingress: gateway-api` the namespace's own Gateway and the HTTPRoutes are the nodes and edge labels.
+ */
+function routingDiagram(expectation, gatewayApi) {
+    const lines = ['flowchart LR'];
+    if (gatewayApi) {
+        const gw = gatewayApi.gateway ?? 'bookinfo-gateway';
+        const route = gatewayApi.routes?.[0] ?? 'bookinfo';
+        lines.push(`  client((client)) --> gw[Gateway ${gw}]`, `  gw -->|"HTTPRoute ${route}"| productpage[productpage v1]`);
+    }
+    else {
+        lines.push('  client((client)) --> gw[istio-ingressgateway]', '  gw --> productpage[productpage v1]');
+    }
+    lines.push('  productpage --> details[details v1]');
     const versions = new Set();
     const collect = (d) => Object.keys(d)
         .filter((k) => /^v\d$/.test(k) && d[k])
@@ -363,9 +372,10 @@ function routingDiagram(expectation) {
     for (const e of [...errors].sort())
         lines.push(`  ${e.replace(/-/g, '_')}[${e.replace(/-/g, ' ')}]`);
     if (expectation) {
-        edges('productpage', 'anonymous', expectation.anonymous, lines);
+        const via = gatewayApi ? 'HTTPRoute reviews: ' : '';
+        edges('productpage', 'anonymous', expectation.anonymous, lines, via);
         for (const [user, d] of Object.entries(expectation.users ?? {}))
-            edges('productpage', user, d, lines);
+            edges('productpage', user, d, lines, via);
     }
     for (const v of [...versions].sort())
         if (v !== 'v1')
@@ -405,6 +415,11 @@ function renderSummary(r) {
             'Gateway URL',
             `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`
         ]);
+    if (r.gatewayApi)
+        facts.push([
+            'Gateway API',
+            `CRDs ${r.gatewayApi.bundleVersion} (${r.gatewayApi.created.length ? `created ${r.gatewayApi.created.length}` : 'already present'}); Gateway ${r.gatewayApi.gateway ?? '—'}, HTTPRoutes ${(r.gatewayApi.routes ?? []).join(', ') || '—'}`
+        ]);
     if (r.smokeStatus)
         facts.push(['Smoke test', r.smokeStatus]);
     if (facts.length)
@@ -442,7 +457,7 @@ function renderSummary(r) {
         parts.push('### Components', table(['Namespace', 'Deployment', 'Ready', 'Image'], r.components.map((c) => [c.namespace, c.name, `${c.ready}/${c.desired}`, c.image])));
     }
     if (r.routing)
-        parts.push('### Traffic routing', routingDiagram(r.routing.expectation));
+        parts.push('### Traffic routing', routingDiagram(r.routing.expectation, r.gatewayApi));
     if (r.verification !== undefined)
         parts.push('### Verification', verificationTable(r.verification));
     if (r.analyze.length)

@@ -22,7 +22,8 @@ import {
   reportAnalysis
 } from './bookinfo/deploy.js';
 import { applyRouting } from './routing/apply.js';
-import { resolveGateway } from './gateway/resolve.js';
+import { resolveGateway, resolveGatewayApi } from './gateway/resolve.js';
+import { ensureGatewayApi } from './gatewayapi/apply.js';
 import { checkSharedHosts } from './gateway/shared.js';
 import { verify } from './verify/run.js';
 import { locateReviewsPods } from './verify/origin.js';
@@ -75,6 +76,21 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
     source: creds.source
   };
 
+  // ingress: gateway-api — the CRDs are checked (too old: refused, nothing changed yet) and created when
+  // absent before Istio is installed; istiod picks them up whenever they appear.
+  if (config.ingress === 'gateway-api') {
+    await report.steps.run('Gateway API CRDs', () =>
+      ensureGatewayApi({
+        kube,
+        config,
+        istioVersion: tool.version,
+        kubernetesVersion: cluster.kubeVersion,
+        timeoutMs: remaining(),
+        report
+      })
+    );
+  }
+
   await report.steps.run('Install Istio', () =>
     ensureIstio({
       kube,
@@ -106,7 +122,8 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
   if (config.bookinfo) {
     // Before anything of Bookinfo is applied: another namespace's Gateway claiming our hosts would take
     // our traffic (Istio gives a shared host to the older Gateway); a preview is refused, others warned.
-    if (config.gateway) {
+    // (A Gateway API Gateway is the namespace's own: no other namespace's Gateway can claim its hosts.)
+    if (config.gateway && config.ingress === 'istio-gateway') {
       await report.steps.run('Check gateway hosts', async () =>
         checkSharedHosts({
           kube,
@@ -191,7 +208,19 @@ async function gatewayAndVerify(
   remaining: () => number,
   signal?: AbortSignal
 ): Promise<void> {
-  if (config.gateway) {
+  if (config.gateway && config.bookinfo && config.ingress === 'gateway-api') {
+    const [namespace, name] = (report.gatewayApi?.gateway ?? '').split('/');
+    report.gateway = await report.steps.run('Wait for Gateway Programmed', () =>
+      resolveGatewayApi({
+        kube,
+        namespace: namespace || config.namespace,
+        name: name || 'bookinfo-gateway',
+        timeoutMs: remaining(),
+        hosts: config.gatewayHosts,
+        dryRun: config.lifecycle.dryRun
+      })
+    );
+  } else if (config.gateway) {
     report.gateway = await report.steps.run('Find gateway address', () =>
       resolveGateway({
         kube,

@@ -4,7 +4,8 @@
 // summary, then requests the gateway URL like `curl` would. Keeps the cluster up until Ctrl-C, or stops
 // with --once. Runs the `current` stack (Kubernetes 1.35 + the real istioctl/istiod 1.30.3: the action's
 // defaults); --seed runs the seed's (Kubernetes 1.20.2 + stand-in Istio 1.13.3). Options: --routing
-// <variant> (default reviews-test-v2), --istio-version <v> (default: the stack's).
+// <variant> (default reviews-test-v2; reviews-50-v3 with --ingress gateway-api), --istio-version <v> (default:
+// the stack's), --ingress istio-gateway|gateway-api (gateway-api: the namespace's own Gateway, HTTPRoutes).
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stackNamed } from './cluster/stacks.js';
@@ -39,8 +40,10 @@ try {
       'istio-version': arg('istio-version', stack.istio),
       'istio-download-url': state.downloadUrl,
       namespace: arg('namespace', 'bookinfo-demo'),
-      routing: arg('routing', 'reviews-test-v2'),
+      ingress: arg('ingress', 'istio-gateway'),
+      routing: arg('routing', arg('ingress', '') === 'gateway-api' ? 'reviews-50-v3' : 'reviews-test-v2'),
       'verify-routing': 'true',
+      'verify-requests': arg('verify-requests', '100'),
       'wait-timeout': '5m'
     },
     echo: true

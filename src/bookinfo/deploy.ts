@@ -13,12 +13,17 @@ import { ActionError, messageOf } from '../errors.js';
 import { deploymentReady, podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
 import {
   BOOKINFO_FILE,
+  GATEWAY_API_FILE,
+  GATEWAY_COMPONENT,
   GATEWAY_FILE,
   deploymentNames,
   planBookinfo,
   planGateway,
+  planGatewayApi,
   planNamespace
 } from './plan.js';
+import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
+import type { ObjectRef } from '../kube/objects.js';
 import { componentRow, withDiagnostics } from '../istio/apply.js';
 import { describeRef, refOf } from '../kube/objects.js';
 import {
@@ -265,28 +270,81 @@ export async function checkProductpage(kube: Kube, namespace: string, timeoutMs:
   );
 }
 
-/** Bookinfo's Gateway + VirtualService as they will be applied (for checks before anything is applied). */
+/** Bookinfo's Gateway + route as they will be applied (for checks before anything is applied). */
 export async function bookinfoGatewayObjects(
   args: Pick<StepArgs, 'config' | 'ownership' | 'readSample'>
 ): Promise<KubeObject[]> {
+  const { config } = args;
+  if (config.ingress === 'gateway-api')
+    return planGatewayApi(await args.readSample(GATEWAY_API_FILE), {
+      namespace: config.namespace,
+      ownership: args.ownership,
+      hosts: config.gatewayHosts,
+      serviceAnnotations: config.istio.ingressAnnotations
+    });
   return planGateway(await args.readSample(GATEWAY_FILE), {
-    namespace: args.config.namespace,
+    namespace: config.namespace,
     ownership: args.ownership,
-    hosts: args.config.gatewayHosts
+    hosts: config.gatewayHosts
   });
 }
+
+/** Gateway objects of either ingress mode that an earlier run applied here (found by our labels). */
+async function previousGatewayObjects(kube: Kube, namespace: string): Promise<ObjectRef[]> {
+  const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${GATEWAY_COMPONENT}`;
+  const refs: ObjectRef[] = [];
+  for (const [apiVersion, kind] of [
+    ['networking.istio.io/v1', 'VirtualService'],
+    ['networking.istio.io/v1', 'Gateway'],
+    ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+    ['gateway.networking.k8s.io/v1', 'Gateway']
+  ] as const) {
+    try {
+      for (const o of await kube.list(apiVersion, kind, { namespace, labelSelector }))
+        refs.push({ apiVersion, kind, namespace, name: o.metadata.name });
+    } catch (err) {
+      // A kind this cluster does not serve (no Gateway API CRDs, an Istio without v1) has nothing stale.
+      core.debug(`listing ${kind}: ${messageOf(err)}`);
+    }
+  }
+  return refs;
+}
+
+const groupKindName = (r: ObjectRef): string =>
+  `${r.apiVersion.split('/')[0]}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
 export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   const { kube, config, report } = args;
   const objects = await bookinfoGatewayObjects(args);
+  if (config.ingress === 'gateway-api' && report.gatewayApi) {
+    report.gatewayApi.gateway = `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`;
+    report.gatewayApi.routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
+  }
+  // A dry run cannot ask the API server about a namespace it has not created, nor about a Gateway whose CRD
+  // it only plans to create: those objects are listed unchecked.
+  const crdsPlanned = config.ingress === 'gateway-api' && (report.gatewayApi?.created.length ?? 0) > 0;
   if (
     config.lifecycle.dryRun &&
-    !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }))
+    (crdsPlanned || !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })))
   ) {
     report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
     return;
   }
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
+  // Switching ingress modes: the other mode's Gateway and route go (the shared ingress stops serving this
+  // preview's host; a Kubernetes Gateway takes its generated Deployment and Service with it).
+  const wanted = new Set(objects.map((o) => groupKindName(refOf(o))));
+  const stale = (await previousGatewayObjects(kube, config.namespace)).filter(
+    (r) => !wanted.has(groupKindName(r))
+  );
+  for (const ref of stale.sort((a, b) => (a.kind === 'Gateway' ? 1 : 0) - (b.kind === 'Gateway' ? 1 : 0))) {
+    if (config.lifecycle.dryRun) {
+      report.plan.push(`${describeRef(ref)} would be deleted`);
+      continue;
+    }
+    await kube.delete(ref);
+    core.info(`${describeRef(ref)} deleted (ingress is ${config.ingress} now)`);
+  }
 }
 
 /**

@@ -6,6 +6,9 @@ import { COMPONENT_LABEL, CREATED_AT_ANNOTATION, type Ownership } from '../owner
 
 export const BOOKINFO_FILE = 'samples/bookinfo/platform/kube/bookinfo.yaml';
 export const GATEWAY_FILE = 'samples/bookinfo/networking/bookinfo-gateway.yaml';
+/** `ingress: gateway-api`: the release's Kubernetes Gateway + HTTPRoute for productpage. */
+export const GATEWAY_API_FILE = 'samples/bookinfo/gateway-api/bookinfo-gateway.yaml';
+export const GATEWAY_COMPONENT = 'gateway';
 export const BOOKINFO_DEPLOYMENTS = [
   'details-v1',
   'ratings-v1',
@@ -84,6 +87,38 @@ export function planGateway(
     const spec = obj.spec as { servers?: Array<{ hosts?: string[] }>; hosts?: string[] } | undefined;
     if (obj.kind === 'Gateway') for (const s of spec?.servers ?? []) s.hosts = [...opts.hosts];
     if (obj.kind === 'VirtualService' && spec) spec.hosts = [...opts.hosts];
+    return obj;
+  });
+}
+
+/**
+ * Bookinfo's Kubernetes Gateway + HTTPRoute (`ingress: gateway-api`). istiod's gateway controller makes a
+ * Deployment and a LoadBalancer Service (`<gateway>-istio`) for the Gateway; `spec.infrastructure.annotations`
+ * are copied onto them, which is how the SLB annotations (`ingress-annotations`) reach the cloud. Hosts other
+ * than `*` become the HTTPRoute's `hostnames` (the Gateway is the namespace's own, so no host is shared).
+ */
+export function planGatewayApi(
+  manifest: string,
+  opts: {
+    namespace: string;
+    ownership: Ownership;
+    hosts: string[];
+    serviceAnnotations: Record<string, string>;
+  }
+): KubeObject[] {
+  const hostnames = opts.hosts.includes('*') ? [] : opts.hosts;
+  return parseManifests(manifest).map((o) => {
+    const obj = label(o, opts.namespace, opts.ownership.labels, GATEWAY_COMPONENT);
+    const spec = (obj.spec ?? {}) as Record<string, unknown>;
+    if (obj.kind === 'Gateway' && Object.keys(opts.serviceAnnotations).length > 0) {
+      const infra = (spec.infrastructure ?? {}) as { annotations?: Record<string, string> };
+      spec.infrastructure = {
+        ...infra,
+        annotations: { ...(infra.annotations ?? {}), ...opts.serviceAnnotations }
+      };
+    }
+    if (obj.kind === 'HTTPRoute' && hostnames.length > 0) spec.hostnames = [...hostnames];
+    obj.spec = spec;
     return obj;
   });
 }

@@ -7,7 +7,7 @@ export interface GatewayEndpoint {
   host: string;
   port: number;
   securePort?: number;
-  via: 'loadbalancer' | 'nodeport';
+  via: 'loadbalancer' | 'nodeport' | 'gateway-api';
   url: string;
 }
 
@@ -80,4 +80,53 @@ export function isServerless(nodes: KubeObject[]): boolean {
       return l['type'] === 'virtual-kubelet' || l['alibabacloud.com/virtual-node'] === 'true';
     })
   );
+}
+
+interface GatewayLike {
+  metadata?: { generation?: number };
+  spec?: { listeners?: Array<{ name?: string; port?: number; protocol?: string }> };
+  status?: {
+    addresses?: Array<{ type?: string; value?: string }>;
+    conditions?: Array<{
+      type?: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+      observedGeneration?: number;
+    }>;
+  };
+}
+
+/** The Gateway's Programmed condition, when it is about the current generation. */
+export function programmedCondition(
+  gateway: KubeObject
+): { status: string; reason: string; message: string } | undefined {
+  const gw = gateway as unknown as GatewayLike;
+  const c = gw.status?.conditions?.find((x) => x.type === 'Programmed');
+  if (!c) return undefined;
+  const generation = gw.metadata?.generation;
+  if (generation !== undefined && c.observedGeneration !== undefined && c.observedGeneration < generation)
+    return undefined;
+  return { status: c.status ?? 'Unknown', reason: c.reason ?? '', message: c.message ?? '' };
+}
+
+/**
+ * A Kubernetes Gateway's own address (`ingress: gateway-api`): once its controller reports Programmed, the
+ * first of `status.addresses` (an IP, or a hostname for a load balancer that only has one) and the port of
+ * its HTTP listener. Undefined while it is not programmed or has no address yet.
+ */
+export function gatewayApiEndpoint(gateway: KubeObject): GatewayEndpoint | undefined {
+  const gw = gateway as unknown as GatewayLike;
+  if (programmedCondition(gateway)?.status !== 'True') return undefined;
+  const address = gw.status?.addresses?.find((a) => typeof a.value === 'string' && a.value !== '');
+  const listener = gw.spec?.listeners?.find((l) => l.protocol === 'HTTP') ?? gw.spec?.listeners?.[0];
+  if (!address?.value || !listener?.port) return undefined;
+  const https = gw.spec?.listeners?.find((l) => l.protocol === 'HTTPS');
+  return {
+    host: address.value,
+    port: listener.port,
+    securePort: https?.port,
+    via: 'gateway-api',
+    url: gatewayUrl(address.value, listener.port)
+  };
 }

@@ -4,7 +4,13 @@
 import * as core from '@actions/core';
 import type { Kube } from '../kube/client.js';
 import { ActionError } from '../errors.js';
-import { loadBalancerEndpoint, nodePortEndpoint, type GatewayEndpoint } from './address.js';
+import {
+  gatewayApiEndpoint,
+  loadBalancerEndpoint,
+  nodePortEndpoint,
+  programmedCondition,
+  type GatewayEndpoint
+} from './address.js';
 import { ISTIO_NAMESPACE } from '../istio/install.js';
 
 const SERVICE = 'istio-ingressgateway';
@@ -67,4 +73,64 @@ export async function resolveGateway(args: {
 
 function withHost(e: GatewayEndpoint | undefined, hostHeader: string | undefined) {
   return e ? { ...e, hostHeader } : undefined;
+}
+
+/**
+ * `ingress: gateway-api`: waits until istiod reports the namespace's Gateway Programmed (its Deployment and
+ * LoadBalancer Service exist and the Service has an address) and reads the address from the Gateway's own
+ * status. In a dry run the Gateway's current status (if any) is reported without waiting.
+ */
+export async function resolveGatewayApi(args: {
+  kube: Kube;
+  namespace: string;
+  name: string;
+  timeoutMs: number;
+  hosts: string[];
+  dryRun: boolean;
+}): Promise<(GatewayEndpoint & { hostHeader?: string }) | undefined> {
+  const { kube, namespace, name, timeoutMs, hosts } = args;
+  const hostHeader = hosts.find((h) => h !== '*' && !h.startsWith('*'));
+  const ref = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace, name };
+  if (args.dryRun) {
+    const gw = await kube.get(ref).catch(() => undefined);
+    return gw ? withHost(gatewayApiEndpoint(gw), hostHeader) : undefined;
+  }
+  try {
+    const [gw] = await kube.waitFor(
+      { ...ref, name },
+      (items) => {
+        const g = items[0];
+        if (!g) return { done: false, progress: `Gateway ${namespace}/${name} does not exist yet` };
+        const programmed = programmedCondition(g);
+        return {
+          done: gatewayApiEndpoint(g) !== undefined,
+          progress: programmed
+            ? `Programmed ${programmed.status} (${programmed.reason}: ${programmed.message})`
+            : 'waiting for the gateway controller to report Programmed',
+          ...(programmed && programmed.status !== 'True'
+            ? { failure: `${programmed.reason}: ${programmed.message}` }
+            : {})
+        };
+      },
+      { timeoutMs }
+    );
+    const endpoint = gw && gatewayApiEndpoint(gw);
+    if (endpoint) {
+      core.info(`Gateway ${namespace}/${name} is programmed at ${endpoint.url}`);
+      return withHost(endpoint, hostHeader);
+    }
+  } catch (err) {
+    const events = await kube
+      .eventsFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: `${name}-istio` })
+      .catch(() => [] as string[]);
+    throw new ActionError(
+      `The Gateway ${namespace}/${name} was not Programmed with an address within ${Math.round(timeoutMs / 1000)}s.`,
+      {
+        cause: err,
+        details: events,
+        hint: `istiod creates Deployment and LoadBalancer Service ${name}-istio for it: check their events, the SLB quota and the ingress-annotations you set, or raise wait-timeout`
+      }
+    );
+  }
+  return undefined;
 }

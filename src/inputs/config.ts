@@ -41,6 +41,7 @@ export type Mode = 'deploy' | 'teardown' | 'prune';
 export type Addon = 'kiali' | 'prometheus' | 'grafana' | 'jaeger';
 export type IstioCni = 'auto' | 'true' | 'false';
 export type DataplaneMode = 'sidecar' | 'ambient';
+export type IngressMode = 'istio-gateway' | 'gateway-api';
 
 export interface IstioConfig {
   /** As given: 'latest', '1.30', '1.30.3' (a leading v is removed). */
@@ -94,6 +95,8 @@ export interface Config {
   namespace: string;
   bookinfo: boolean;
   gateway: boolean;
+  /** `ingress`: the shared Istio ingress gateway, or a Kubernetes Gateway API Gateway per namespace. */
+  ingress: IngressMode;
   gatewayHosts: string[];
   /** `allow-shared-hosts`: share hosts with another namespace's Gateway on the same ingress knowingly. */
   allowSharedHosts: boolean;

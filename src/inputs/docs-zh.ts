@@ -136,6 +136,10 @@ export const INPUTS_ZH: Record<string, Translation> = {
     en: 'Expose productpage through the Istio ingress gateway (Bookinfo Gateway + VirtualService, applied with bookinfo); the gateway address outputs are set either way.',
     zh: '通过 Istio 入口网关暴露 productpage（Bookinfo 的 Gateway + VirtualService，随 bookinfo 一起应用）；网关地址相关的输出无论如何都会设置。'
   },
+  ingress: {
+    en: 'How Bookinfo is exposed: `istio-gateway` (the shared istio-ingressgateway, Istio Gateway + VirtualService) or `gateway-api` (a Kubernetes Gateway of its own per namespace, with its own load balancer, and HTTPRoutes; Istio 1.22+, Kubernetes 1.26+).',
+    zh: 'Bookinfo 的暴露方式：`istio-gateway`（共享的 istio-ingressgateway，Istio Gateway + VirtualService）或 `gateway-api`（每个命名空间一个独立的 Kubernetes Gateway，带自己的负载均衡器，并使用 HTTPRoute；需要 Istio 1.22+、Kubernetes 1.26+）。'
+  },
   'gateway-hosts': {
     en: 'Hosts the Gateway accepts, comma or newline separated. `{id}` is replaced by `preview-id`.',
     zh: 'Gateway 接受的主机名，以逗号或换行分隔。`{id}` 会被替换为 `preview-id`。'
@@ -177,8 +181,8 @@ export const INPUTS_ZH: Record<string, Translation> = {
     zh: '你自己的路由清单（VirtualService/DestinationRule YAML），代替路由变体。路径相对于工作区。'
   },
   mtls: {
-    en: 'Require mutual TLS in the namespace (PeerAuthentication STRICT + ISTIO_MUTUAL destination rules).',
-    zh: '在命名空间中强制双向 TLS（PeerAuthentication STRICT + ISTIO_MUTUAL 目标规则）。'
+    en: 'Require mutual TLS in the namespace (PeerAuthentication STRICT, plus ISTIO_MUTUAL destination rules with the istio-gateway ingress).',
+    zh: '在命名空间中强制双向 TLS（PeerAuthentication STRICT；使用 istio-gateway 入口时另加 ISTIO_MUTUAL 目标规则）。'
   },
   'smoke-test': {
     en: 'Request /productpage through the ingress gateway and require HTTP 200.',

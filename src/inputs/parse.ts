@@ -12,6 +12,8 @@ import { formatDuration, parseDuration } from './duration.js';
 import { ADDONS, BOOKINFO_SERVICES, inputSpec } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { controlPlaneShape, istioMinorOf } from '../istio/profiles.js';
+import { gatewayApiRefusals } from '../routing/gatewayApiPlan.js';
+import { MIN_ISTIO_MINOR } from '../gatewayapi/crds.js';
 
 /** Action inputs by name (as in action.yml); missing or empty means "use the default". */
 export type RawInputs = Record<string, string>;
@@ -788,6 +790,26 @@ function parseRouting(p: Problems, bookinfo: boolean, workspace: string): Routin
 }
 
 // ---------------------------------------------------------------------------------------------
+// ingress: gateway-api
+
+/**
+ * What `ingress: gateway-api` cannot do, known from the inputs alone: an Istio line without stable Gateway
+ * API support (the cluster side — Kubernetes version, CRDs — is checked before anything is installed), and
+ * routing that has no HTTPRoute form (fault injection, a VirtualService file, mtls destination rules).
+ */
+function checkGatewayApi(p: Problems, istio: IstioConfig, routing: RoutingConfig): void {
+  const minor = istioMinorOf(istio.versionSpec);
+  if (minor !== undefined && minor < MIN_ISTIO_MINOR) {
+    p.add(
+      'ingress',
+      `gateway-api needs Istio 1.${MIN_ISTIO_MINOR} or later (stable Gateway API for ingress and mesh routes), but istio-version is ${istio.versionSpec}; use istio-version 1.${MIN_ISTIO_MINOR}+ or ingress: istio-gateway`,
+      'istio-gateway'
+    );
+  }
+  for (const r of gatewayApiRefusals(routing)) p.add(r.input, r.problem, r.example);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every input checked; throws InputError listing all problems, or returns the typed Config. */
 export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
@@ -806,6 +828,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const namespace = parseNamespace(p, lifecycle.mode, previewId, previewBroken && previewId === undefined);
   const bookinfo = p.bool('bookinfo');
   const gateway = p.bool('gateway');
+  const ingress = p.oneOf<Config['ingress']>('ingress');
   const gatewayHosts = parseGatewayHosts(p, previewId, previewBroken && previewId === undefined);
   const allowSharedHosts = p.bool('allow-shared-hosts');
 
@@ -838,6 +861,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
     bookinfo,
     parseRouting(p, bookinfo, env.workspace ?? process.cwd())
   );
+  if (ingress === 'gateway-api') checkGatewayApi(p, istio, routing);
   const verify = {
     smokeTest: p.bool('smoke-test'),
     verifyRouting: p.bool('verify-routing'),
@@ -861,6 +885,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
     namespace,
     bookinfo,
     gateway,
+    ingress,
     gatewayHosts,
     allowSharedHosts,
     addons,

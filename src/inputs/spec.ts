@@ -303,6 +303,16 @@ export const INPUTS: readonly InputSpec[] = [
       'Expose productpage through the Istio ingress gateway (Bookinfo Gateway + VirtualService, applied with bookinfo); the gateway address outputs are set either way.'
   },
   {
+    name: 'ingress',
+    group: 'app',
+    kind: 'enum',
+    default: 'istio-gateway',
+    values: ['istio-gateway', 'gateway-api'],
+    example: 'gateway-api',
+    description:
+      'How Bookinfo is exposed: `istio-gateway` (the shared istio-ingressgateway, Istio Gateway + VirtualService) or `gateway-api` (a Kubernetes Gateway of its own per namespace, with its own load balancer, and HTTPRoutes; Istio 1.22+, Kubernetes 1.26+).'
+  },
+  {
     name: 'gateway-hosts',
     group: 'app',
     kind: 'list',
@@ -406,7 +416,7 @@ export const INPUTS: readonly InputSpec[] = [
     default: 'false',
     example: 'true',
     description:
-      'Require mutual TLS in the namespace (PeerAuthentication STRICT + ISTIO_MUTUAL destination rules).'
+      'Require mutual TLS in the namespace (PeerAuthentication STRICT, plus ISTIO_MUTUAL destination rules with the istio-gateway ingress).'
   },
   // --- verify -----------------------------------------------------------------------------------
   {

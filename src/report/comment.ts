@@ -42,6 +42,8 @@ export function renderComment(report: RunReport, config: Config, runUrl: string 
     facts.push(['Productpage', `${gw.url}/productpage`]);
     if (gw.hostHeader) facts.push(['Host header', `\`${gw.hostHeader}\``]);
   }
+  if (report.gatewayApi?.gateway)
+    facts.push(['Gateway', `Gateway API \`${report.gatewayApi.gateway}\` (its own load balancer)`]);
   const variant = report.routing?.variant ?? config.routing.variant;
   facts.push([
     'Routing',

@@ -25,6 +25,16 @@ export interface RunReport {
   namespace?: string;
   components: ComponentRow[];
   gateway?: GatewayEndpoint & { hostHeader?: string };
+  /** `ingress: gateway-api`: the CRDs (created or found) and the namespace's own Gateway and HTTPRoutes. */
+  gatewayApi?: {
+    bundleVersion: string;
+    created: string[];
+    kept: string[];
+    /** namespace/name of the Bookinfo Gateway, once applied. */
+    gateway?: string;
+    /** HTTPRoute names, the ingress route first. */
+    routes?: string[];
+  };
   routing?: {
     variant: string;
     description: string;

@@ -16,24 +16,36 @@ export function table(head: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-function edges(from: string, who: string, d: Distribution, lines: string[]): void {
+function edges(from: string, who: string, d: Distribution, lines: string[], prefix = ''): void {
   for (const [outcome, share] of Object.entries(d)) {
     if (!share) continue;
     // Error outcomes get their own node: "ratings unavailable" is reviews answering without stars,
     // not reviews being unavailable.
     const target = /^v\d$/.test(outcome) ? `reviews_${outcome}` : outcome.replace(/-/g, '_');
-    lines.push(`  ${from} -->|"${who} ${share}%"| ${target}`);
+    lines.push(`  ${from} -->|"${prefix}${who} ${share}%"| ${target}`);
   }
 }
 
-/** Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. */
-export function routingDiagram(expectation: Expectation | undefined): string {
-  const lines = [
-    'flowchart LR',
-    '  client((client)) --> gw[istio-ingressgateway]',
-    '  gw --> productpage[productpage v1]',
-    '  productpage --> details[details v1]'
-  ];
+/**
+ * Mermaid flowchart: gateway → productpage → reviews versions (with the rule per identity) → ratings. With
+ * `ingress: gateway-api` the namespace's own Gateway and the HTTPRoutes are the nodes and edge labels.
+ */
+export function routingDiagram(
+  expectation: Expectation | undefined,
+  gatewayApi?: { gateway?: string; routes?: string[] }
+): string {
+  const lines = ['flowchart LR'];
+  if (gatewayApi) {
+    const gw = gatewayApi.gateway ?? 'bookinfo-gateway';
+    const route = gatewayApi.routes?.[0] ?? 'bookinfo';
+    lines.push(
+      `  client((client)) --> gw[Gateway ${gw}]`,
+      `  gw -->|"HTTPRoute ${route}"| productpage[productpage v1]`
+    );
+  } else {
+    lines.push('  client((client)) --> gw[istio-ingressgateway]', '  gw --> productpage[productpage v1]');
+  }
+  lines.push('  productpage --> details[details v1]');
   const versions = new Set<string>();
   const collect = (d: Distribution) =>
     Object.keys(d)
@@ -52,8 +64,10 @@ export function routingDiagram(expectation: Expectation | undefined): string {
   }
   for (const e of [...errors].sort()) lines.push(`  ${e.replace(/-/g, '_')}[${e.replace(/-/g, ' ')}]`);
   if (expectation) {
-    edges('productpage', 'anonymous', expectation.anonymous, lines);
-    for (const [user, d] of Object.entries(expectation.users ?? {})) edges('productpage', user, d, lines);
+    const via = gatewayApi ? 'HTTPRoute reviews: ' : '';
+    edges('productpage', 'anonymous', expectation.anonymous, lines, via);
+    for (const [user, d] of Object.entries(expectation.users ?? {}))
+      edges('productpage', user, d, lines, via);
   }
   for (const v of [...versions].sort()) if (v !== 'v1') lines.push(`  reviews_${v} --> ratings[ratings v1]`);
   if (expectation?.ratingsFault) {
@@ -91,6 +105,11 @@ export function renderSummary(r: RunReport): string {
     facts.push([
       'Gateway URL',
       `${r.gateway.url}${r.gateway.hostHeader ? ` (Host: ${r.gateway.hostHeader})` : ''} via ${r.gateway.via}`
+    ]);
+  if (r.gatewayApi)
+    facts.push([
+      'Gateway API',
+      `CRDs ${r.gatewayApi.bundleVersion} (${r.gatewayApi.created.length ? `created ${r.gatewayApi.created.length}` : 'already present'}); Gateway ${r.gatewayApi.gateway ?? '—'}, HTTPRoutes ${(r.gatewayApi.routes ?? []).join(', ') || '—'}`
     ]);
   if (r.smokeStatus) facts.push(['Smoke test', r.smokeStatus]);
   if (facts.length) parts.push(table(['', ''], facts));
@@ -136,7 +155,7 @@ export function renderSummary(r: RunReport): string {
       )
     );
   }
-  if (r.routing) parts.push('### Traffic routing', routingDiagram(r.routing.expectation));
+  if (r.routing) parts.push('### Traffic routing', routingDiagram(r.routing.expectation, r.gatewayApi));
   if (r.verification !== undefined) parts.push('### Verification', verificationTable(r.verification));
   if (r.analyze.length) parts.push('### istioctl analyze', r.analyze.map((l) => `- \`${l}\``).join('\n'));
   parts.push(

@@ -25,6 +25,8 @@ import {
   staleObjects
 } from './plan.js';
 import { CUSTOM_VARIANTS } from './variants.js';
+import { GATEWAY_API_DIR, planHttpRoutes, requiredGatewayApiFiles, VERSIONS_FILE } from './gatewayApiPlan.js';
+import { GATEWAY_API_VERSION_V1 } from './httproute.js';
 
 const NETWORKING_DIR = 'samples/bookinfo/networking';
 
@@ -38,7 +40,7 @@ export interface ApplyRoutingArgs {
   report: RunReport;
 }
 
-/** What an earlier run applied for routing in this namespace (found by our labels). */
+/** What an earlier run applied for routing in this namespace (found by our labels), in either ingress mode. */
 async function previousObjects(
   kube: Kube,
   kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
@@ -46,19 +48,19 @@ async function previousObjects(
 ): Promise<ObjectRef[]> {
   const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${ROUTING_COMPONENT}`;
   const refs: ObjectRef[] = [];
-  for (const { apiVersion, kind } of kinds) {
+  for (const { apiVersion: version, kind } of kinds) {
     try {
-      const items = await kube.list(apiVersion, kind, { namespace, labelSelector });
+      const items = await kube.list(version, kind, { namespace, labelSelector });
       refs.push(
         ...items.map((o) => ({
-          apiVersion: o.apiVersion ?? apiVersion,
+          apiVersion: o.apiVersion ?? version,
           kind,
           namespace,
           name: o.metadata.name
         }))
       );
     } catch (err) {
-      // Before Istio's CRDs exist (a dry run on a fresh cluster) there is nothing to replace.
+      // Before Istio's (or the Gateway API's) CRDs exist there is nothing of that kind to replace.
       core.debug(`listing ${kind}: ${messageOf(err)}`);
     }
   }
@@ -66,10 +68,11 @@ async function previousObjects(
 }
 
 /**
- * Deletion order of what a variant no longer has: routes before the rules defining their subsets, and
- * the STRICT policy before the ISTIO_MUTUAL rules (else a client could send plaintext to a STRICT pod).
+ * Deletion order of what a variant no longer has: routes before what they route to (the rules defining
+ * their subsets, the per-version Services), and the STRICT policy before the ISTIO_MUTUAL rules (else a
+ * client could send plaintext to a STRICT pod).
  */
-const DELETE_ORDER = ['VirtualService', 'PeerAuthentication', 'DestinationRule'];
+const DELETE_ORDER = ['VirtualService', 'HTTPRoute', 'PeerAuthentication', 'DestinationRule', 'Service'];
 
 export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const { kube, config, ownership, readSample, istioVersion, report } = args;
@@ -78,14 +81,18 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   const apiVersion = networkingApiVersion(istioVersion);
   const securityVersion = securityApiVersion(istioVersion);
 
+  const gatewayApi = config.ingress === 'gateway-api';
   const samples: Record<string, string> = {};
-  for (const file of requiredSampleFiles(routing)) {
+  const files = gatewayApi
+    ? requiredGatewayApiFiles(routing).map((f) => [f, `${GATEWAY_API_DIR}/${f}`])
+    : requiredSampleFiles(routing).map((f) => [f, `${NETWORKING_DIR}/${f}`]);
+  for (const [file, rel] of files) {
     // A missing file is reported by the plan, naming the variant that needs it.
-    const text = await readSample(`${NETWORKING_DIR}/${file}`).catch(() => undefined);
-    if (text !== undefined) samples[file] = text;
+    const text = await readSample(rel as string).catch(() => undefined);
+    if (text !== undefined) samples[file as string] = text;
   }
   let userFile: { path: string; content: string } | undefined;
-  if (routing.variant === CUSTOM_VARIANTS.file && routing.file) {
+  if (!gatewayApi && routing.variant === CUSTOM_VARIANTS.file && routing.file) {
     const path = routing.file;
     const content = await readFile(path, 'utf8').catch((err: unknown) => {
       throw new ActionError(`Cannot read routing-file ${path}.`, {
@@ -96,27 +103,40 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     userFile = { path, content };
   }
 
-  const plan = planRouting(routing, {
-    samples,
-    apiVersion,
-    securityApiVersion: securityVersion,
-    namespace: config.namespace,
-    gatewayHosts: config.gatewayHosts,
-    labels: ownership.labels,
-    // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
-    // every routing object it would make each re-run an update instead of a no-op.
-    annotations: Object.fromEntries(
-      Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)
-    ),
-    userFile
-  });
+  // created-at is the namespace's birth date (kept there across runs); stamped with this run's clock on
+  // every routing object it would make each re-run an update instead of a no-op.
+  const annotations = Object.fromEntries(
+    Object.entries(ownership.annotations).filter(([k]) => k !== CREATED_AT_ANNOTATION)
+  );
+  const plan = gatewayApi
+    ? planHttpRoutes(routing, {
+        samples,
+        versions: await readSample(VERSIONS_FILE).catch(() => undefined),
+        securityApiVersion: securityVersion,
+        namespace: config.namespace,
+        labels: ownership.labels,
+        annotations
+      })
+    : planRouting(routing, {
+        samples,
+        apiVersion,
+        securityApiVersion: securityVersion,
+        namespace: config.namespace,
+        gatewayHosts: config.gatewayHosts,
+        labels: ownership.labels,
+        annotations,
+        userFile
+      });
   for (const line of plan.describe) core.info(line);
 
   // The API server (and Istio's validating webhook, when installed) checks every object first, so a
   // bad routing-file changes nothing. A dry run into a namespace that does not exist yet cannot be
   // checked by the server (it answers NotFound), so such a plan is listed unchecked, as Bookinfo's is.
+  // Likewise HTTPRoutes whose CRD the dry run only plans to create.
   const unchecked =
-    dryRun && !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace }));
+    dryRun &&
+    ((gatewayApi && (report.gatewayApi?.created.length ?? 0) > 0) ||
+      !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })));
   try {
     if (plan.objects.length > 0 && !unchecked) await kube.apply(plan.objects, { dryRun: true });
   } catch (err) {
@@ -138,7 +158,9 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     [
       { apiVersion, kind: 'VirtualService' },
       { apiVersion, kind: 'DestinationRule' },
-      { apiVersion: securityVersion, kind: 'PeerAuthentication' }
+      { apiVersion: securityVersion, kind: 'PeerAuthentication' },
+      { apiVersion: GATEWAY_API_VERSION_V1, kind: 'HTTPRoute' },
+      { apiVersion: 'v1', kind: 'Service' }
     ],
     config.namespace
   );
@@ -154,8 +176,10 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
       ...stale.map((r) => `${describeRef(r)} would be deleted`)
     );
   } else {
-    const rules = plan.objects.filter((o) => o.kind === 'DestinationRule');
-    const rest = plan.objects.filter((o) => o.kind !== 'DestinationRule');
+    // Destination rules and per-version Services first: the routes that use them come second.
+    const first = (o: { kind: string }) => o.kind === 'DestinationRule' || o.kind === 'Service';
+    const rules = plan.objects.filter(first);
+    const rest = plan.objects.filter((o) => !first(o));
     for (const batch of [rules, rest]) {
       if (batch.length === 0) continue;
       for (const outcome of await kube.apply(batch)) {

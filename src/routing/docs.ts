@@ -35,18 +35,25 @@ export function renderVariantTable(): string {
       ...(v.generate ? ['generated VirtualService'] : [])
     ];
     const rules = v.needsDestinationRules ? 'yes' : 'no';
+    const form = v.gatewayApi;
+    const gatewayApi =
+      'unsupported' in form
+        ? `not available (${form.unsupported.replace(/ \([^()]*\)$/, '')}): input error`
+        : [...form.files.map((f) => `\`${f}\``), ...(form.generate ? ['generated HTTPRoute'] : [])].join(
+            ', '
+          ) || '—';
     const users = Object.entries(v.expect.users ?? {})
       .map(([user, dist]) => `${user}: ${describeDistribution(dist)}`)
       .join('; ');
     const fault = v.expect.ratingsFault
       ? ` (ratings ${v.expect.ratingsFault.fault === 'abort' ? 'HTTP 500' : 'delayed 7 s'})`
       : '';
-    return `| \`${v.name}\` | ${v.description} | ${manifests.join(', ') || '—'} | ${rules} | ${describeDistribution(v.expect.anonymous)} | ${users ? users + fault : '—'} |`;
+    return `| \`${v.name}\` | ${v.description} | ${manifests.join(', ') || '—'} | ${rules} | ${gatewayApi} | ${describeDistribution(v.expect.anonymous)} | ${users ? users + fault : '—'} |`;
   });
   return [
     VARIANT_TABLE_BEGIN,
-    '| `routing` | What it does | Manifests (samples/bookinfo/networking) | Destination rules first | Expected (anonymous) | Expected (logged-in user) |',
-    '|---|---|---|---|---|---|',
+    '| `routing` | What it does | Manifests (samples/bookinfo/networking) | Destination rules first | `ingress: gateway-api` (samples/bookinfo/gateway-api) | Expected (anonymous) | Expected (logged-in user) |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     VARIANT_TABLE_END
   ].join('\n');

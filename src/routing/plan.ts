@@ -72,7 +72,7 @@ export function requiredSampleFiles(cfg: RoutingConfig): string[] {
   return [...(variant.needsDestinationRules || cfg.mtls ? [dr] : []), ...variant.files];
 }
 
-function parseYaml(text: string, source: string): KubeObject[] {
+export function parseYaml(text: string, source: string): KubeObject[] {
   let docs: unknown[];
   try {
     docs = loadAll(text);
@@ -118,7 +118,7 @@ const keyOf = (o: { apiVersion: string; kind: string; name: string; namespace?: 
 const label = (o: KubeObject): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** Custom weights and/or user routing from the routing-* inputs. */
-function customObjects(cfg: RoutingConfig, apiVersion: string): KubeObject[] {
+export function customObjects(cfg: RoutingConfig, apiVersion: string): KubeObject[] {
   const problems: InputProblem[] = [];
   const weights: SubsetWeight[] = cfg.weights ?? [];
   if (weights.length > 0) {

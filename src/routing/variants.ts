@@ -4,6 +4,7 @@
 // README table all read this one table.
 
 import { mirrorVirtualService, weightedVirtualService } from './generate.js';
+import { mirrorHttpRoute, userHttpRoute, weightedHttpRoute } from './httproute.js';
 import type { Expectation, KubeObject } from './types.js';
 
 export interface GenerateContext {
@@ -20,8 +21,24 @@ export interface Variant {
   generate?: (ctx: GenerateContext) => KubeObject[];
   /** The variant routes to subsets, so destination-rule-all(-mtls).yaml must be applied first. */
   needsDestinationRules: boolean;
+  /** The same routing with `ingress: gateway-api`: HTTPRoutes on the Services (Istio's mesh form). */
+  gatewayApi: GatewayApiForm;
   expect: Expectation;
 }
+
+/**
+ * A variant's Gateway API form: sample files relative to `samples/bookinfo/gateway-api` (they route to the
+ * per-version Services of `platform/kube/bookinfo-versions.yaml`), generated HTTPRoutes, or why there is
+ * none (refused as an input error before anything changes).
+ */
+export type GatewayApiForm =
+  { files: string[]; generate?: () => KubeObject[] } | { unsupported: string; alternative: string };
+
+const FAULT_UNSUPPORTED = {
+  unsupported:
+    'fault injection (delay/abort) has no form in the Gateway API standard channel (HTTPRoute has no fault filter)',
+  alternative: 'ingress: istio-gateway (VirtualService faults), or a routing variant without faults'
+};
 
 /** The user the Bookinfo samples single out (header `end-user` exact `jason`). */
 export const SAMPLE_USER = 'jason';
@@ -35,6 +52,7 @@ export const VARIANTS: readonly Variant[] = [
     description: 'No VirtualService: reviews is load-balanced over v1, v2 and v3',
     files: [],
     needsDestinationRules: false,
+    gatewayApi: { files: [] },
     expect: { anonymous: ROUND_ROBIN }
   },
   {
@@ -42,6 +60,7 @@ export const VARIANTS: readonly Variant[] = [
     description: 'Every service to its v1 (reviews without stars)',
     files: ['virtual-service-all-v1.yaml'],
     needsDestinationRules: true,
+    gatewayApi: { files: ['route-all-v1.yaml'] },
     expect: { anonymous: { v1: 100 } }
   },
   {
@@ -52,6 +71,10 @@ export const VARIANTS: readonly Variant[] = [
       weightedVirtualService(apiVersion, 'reviews', [{ subset: 'v2', weight: 100 }])
     ],
     needsDestinationRules: true,
+    gatewayApi: {
+      files: [],
+      generate: () => [weightedHttpRoute('reviews', [{ subset: 'v2', weight: 100 }])]
+    },
     expect: { anonymous: { v2: 100 } }
   },
   {
@@ -59,6 +82,7 @@ export const VARIANTS: readonly Variant[] = [
     description: 'All reviews traffic to v3 (red stars)',
     files: ['virtual-service-reviews-v3.yaml'],
     needsDestinationRules: true,
+    gatewayApi: { files: ['route-reviews-v3.yaml'] },
     expect: { anonymous: { v3: 100 } }
   },
   {
@@ -66,6 +90,10 @@ export const VARIANTS: readonly Variant[] = [
     description: `User ${SAMPLE_USER} to reviews v2, everyone else to v1`,
     files: ['virtual-service-reviews-test-v2.yaml'],
     needsDestinationRules: true,
+    gatewayApi: {
+      files: [],
+      generate: () => [userHttpRoute('reviews', SAMPLE_USER, 'v2', [{ subset: 'v1', weight: 100 }])]
+    },
     expect: { anonymous: { v1: 100 }, users: { [SAMPLE_USER]: { v2: 100 } } }
   },
   {
@@ -73,6 +101,10 @@ export const VARIANTS: readonly Variant[] = [
     description: `User ${SAMPLE_USER} to reviews v2, everyone else to v3`,
     files: ['virtual-service-reviews-jason-v2-v3.yaml'],
     needsDestinationRules: true,
+    gatewayApi: {
+      files: [],
+      generate: () => [userHttpRoute('reviews', SAMPLE_USER, 'v2', [{ subset: 'v3', weight: 100 }])]
+    },
     expect: { anonymous: { v3: 100 }, users: { [SAMPLE_USER]: { v2: 100 } } }
   },
   {
@@ -80,6 +112,7 @@ export const VARIANTS: readonly Variant[] = [
     description: 'Reviews split 50 % v1 / 50 % v3',
     files: ['virtual-service-reviews-50-v3.yaml'],
     needsDestinationRules: true,
+    gatewayApi: { files: ['route-reviews-50-v3.yaml'] },
     expect: { anonymous: { v1: 50, v3: 50 } }
   },
   {
@@ -87,6 +120,15 @@ export const VARIANTS: readonly Variant[] = [
     description: 'Reviews split 80 % v1 / 20 % v2',
     files: ['virtual-service-reviews-80-20.yaml'],
     needsDestinationRules: true,
+    gatewayApi: {
+      files: [],
+      generate: () => [
+        weightedHttpRoute('reviews', [
+          { subset: 'v1', weight: 80 },
+          { subset: 'v2', weight: 20 }
+        ])
+      ]
+    },
     expect: { anonymous: { v1: 80, v2: 20 } }
   },
   {
@@ -94,6 +136,7 @@ export const VARIANTS: readonly Variant[] = [
     description: 'Reviews split 90 % v1 / 10 % v2',
     files: ['virtual-service-reviews-90-10.yaml'],
     needsDestinationRules: true,
+    gatewayApi: { files: ['route-reviews-90-10.yaml'] },
     expect: { anonymous: { v1: 90, v2: 10 } }
   },
   {
@@ -101,6 +144,15 @@ export const VARIANTS: readonly Variant[] = [
     description: 'Reviews split 50 % v2 / 50 % v3',
     files: ['virtual-service-reviews-v2-v3.yaml'],
     needsDestinationRules: true,
+    gatewayApi: {
+      files: [],
+      generate: () => [
+        weightedHttpRoute('reviews', [
+          { subset: 'v2', weight: 50 },
+          { subset: 'v3', weight: 50 }
+        ])
+      ]
+    },
     expect: { anonymous: { v2: 50, v3: 50 } }
   },
   {
@@ -110,6 +162,7 @@ export const VARIANTS: readonly Variant[] = [
     description: `User ${SAMPLE_USER} to reviews v2 and a 7 s delay on ratings; everyone else to v1`,
     files: ['virtual-service-reviews-test-v2.yaml', 'virtual-service-ratings-test-delay.yaml'],
     needsDestinationRules: true,
+    gatewayApi: FAULT_UNSUPPORTED,
     expect: {
       anonymous: { v1: 100 },
       users: { [SAMPLE_USER]: { 'reviews-unavailable': 100 } },
@@ -121,6 +174,7 @@ export const VARIANTS: readonly Variant[] = [
     description: `User ${SAMPLE_USER} to reviews v2 and HTTP 500 from ratings; everyone else to v1`,
     files: ['virtual-service-reviews-test-v2.yaml', 'virtual-service-ratings-test-abort.yaml'],
     needsDestinationRules: true,
+    gatewayApi: FAULT_UNSUPPORTED,
     expect: {
       anonymous: { v1: 100 },
       users: { [SAMPLE_USER]: { 'ratings-unavailable': 100 } },
@@ -135,6 +189,7 @@ export const VARIANTS: readonly Variant[] = [
     files: [],
     generate: ({ apiVersion }) => [mirrorVirtualService(apiVersion, 'reviews', 'v1', 'v2')],
     needsDestinationRules: true,
+    gatewayApi: { files: [], generate: () => [mirrorHttpRoute('reviews', 'v1', 'v2')] },
     expect: { anonymous: { v1: 100 } }
   }
 ];

@@ -1,21 +1,37 @@
 // The ingress gateway's data plane: plain HTTP servers on the LoadBalancer IP (port 80) and on each
 // node IP at the http2 nodePort of istio-system/istio-ingressgateway, routing by the Gateway and
 // VirtualService objects currently in the apiserver (watched, so a change applies within a second).
+// Also the gateways istiod's Gateway API controller deploys (`<gateway>-istio` Deployment + LoadBalancer
+// Service, labelled gateway.networking.k8s.io/gateway-name): served on that Service's own LB address,
+// routing by the HTTPRoutes attached to the Gateway, answered only while one of its pods is Ready.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import type { AppRequest } from './bookinfo.js';
 import { hostMatches, routeVirtualService, type IstioConfig, type RouteDecision } from './istioConfig.js';
 import { isReady, UpstreamError, type Mesh } from './mesh.js';
+import { GATEWAY_NAME_LABEL, routeHttpRoutes, routesForGateway } from './gatewayApi.js';
 import type { Cache } from './informers.js';
 
 export const GATEWAY_NAMESPACE = 'istio-system';
 export const GATEWAY_SERVICE = 'istio-ingressgateway';
 const UPSTREAM_TIMEOUT_MS = 60_000;
 
-interface Listener {
-  server: Server;
+interface ListenInfo {
   servicePort: number;
   targetPort: number;
+  /** A Gateway API gateway: the Gateway (namespace/name) whose generated Service owns the address. */
+  gatewayApi?: { namespace: string; name: string };
+}
+
+interface Listener extends ListenInfo {
+  server: Server;
+}
+
+/** hostname mode reports "localhost": that resolves to 127.0.0.1. */
+function lbIps(svc: V1Service): string[] {
+  return (svc.status?.loadBalancer?.ingress ?? [])
+    .map((i) => i.ip ?? (i.hostname === 'localhost' ? '127.0.0.1' : undefined))
+    .filter((ip): ip is string => ip !== undefined);
 }
 
 export class IngressGateway {
@@ -64,30 +80,47 @@ export class IngressGateway {
     this.listeners.clear();
   }
 
-  private wanted(): Map<string, { servicePort: number; targetPort: number }> {
-    const want = new Map<string, { servicePort: number; targetPort: number }>();
+  private wanted(): Map<string, ListenInfo> {
+    const want = new Map<string, ListenInfo>();
     const svc = this.services.get(GATEWAY_SERVICE, GATEWAY_NAMESPACE);
     const port =
       svc?.spec?.ports?.find((p) => p.name === 'http2') ?? svc?.spec?.ports?.find((p) => p.port === 80);
-    if (!svc || !port) return want;
-    const targetPort =
-      typeof port.targetPort === 'number'
-        ? port.targetPort
-        : Number(port.targetPort ?? port.port) || port.port;
-    const info = { servicePort: port.port, targetPort };
-    for (const ingress of svc.status?.loadBalancer?.ingress ?? []) {
-      // hostname mode reports "localhost": that resolves to 127.0.0.1.
-      const ip = ingress.ip ?? (ingress.hostname === 'localhost' ? '127.0.0.1' : undefined);
-      if (ip) want.set(`${ip}:${port.port}`, info);
+    if (svc && port) {
+      const targetPort =
+        typeof port.targetPort === 'number'
+          ? port.targetPort
+          : Number(port.targetPort ?? port.port) || port.port;
+      const info = { servicePort: port.port, targetPort };
+      for (const ip of lbIps(svc)) want.set(`${ip}:${port.port}`, info);
+      if (port.nodePort) for (const ip of this.nodeIps()) want.set(`${ip}:${port.nodePort}`, info);
     }
-    if (port.nodePort) for (const ip of this.nodeIps()) want.set(`${ip}:${port.nodePort}`, info);
+    // Gateway API gateways: each generated LoadBalancer Service, on its own address (never a node port:
+    // ASK has none, and the action reads the Gateway's status address).
+    for (const gsvc of this.services.list()) {
+      const gateway = gsvc.metadata?.labels?.[GATEWAY_NAME_LABEL];
+      if (!gateway || gsvc.spec?.type !== 'LoadBalancer') continue;
+      for (const p of gsvc.spec.ports ?? []) {
+        if (p.name === 'status-port' || p.port === 15021) continue;
+        const info: ListenInfo = {
+          servicePort: p.port,
+          targetPort: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+          gatewayApi: { namespace: gsvc.metadata?.namespace ?? 'default', name: gateway }
+        };
+        for (const ip of lbIps(gsvc)) want.set(`${ip}:${p.port}`, info);
+      }
+    }
     return want;
   }
 
   private async doReconcile(): Promise<void> {
     const want = this.wanted();
+    const same = (l: Listener, info: ListenInfo): boolean =>
+      l.servicePort === info.servicePort &&
+      l.targetPort === info.targetPort &&
+      JSON.stringify(l.gatewayApi ?? null) === JSON.stringify(info.gatewayApi ?? null);
     for (const [key, l] of this.listeners) {
-      if (!want.has(key)) {
+      const w = want.get(key);
+      if (!w || !same(l, w)) {
         this.listeners.delete(key);
         await closeServer(l.server);
       }
@@ -110,12 +143,16 @@ export class IngressGateway {
   }
 
   /** Gateway route decision for a request, or undefined (Envoy: 404 route not found). */
-  route(
-    req: AppRequest,
-    host: string,
-    info: { servicePort: number; targetPort: number },
-    gatewayPod: V1Pod
-  ): RouteDecision | undefined {
+  route(req: AppRequest, host: string, info: ListenInfo, gatewayPod: V1Pod): RouteDecision | undefined {
+    if (info.gatewayApi) {
+      const routes = routesForGateway(
+        this.istio.listGatewayApi('httproutes'),
+        info.gatewayApi.namespace,
+        info.gatewayApi.name,
+        host
+      );
+      return routeHttpRoutes(routes, req);
+    }
     const podLabels = gatewayPod.metadata?.labels ?? {};
     const gateways = this.istio.list('gateways').filter((gw) => {
       const selector = (gw.spec?.selector as Record<string, string> | undefined) ?? {};
@@ -146,15 +183,16 @@ export class IngressGateway {
     return undefined;
   }
 
-  private async handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    info: { servicePort: number; targetPort: number }
-  ): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, info: ListenInfo): Promise<void> {
     const body = await readBody(req);
-    const gatewayPod = this.pods
-      .list(GATEWAY_NAMESPACE)
-      .find((p) => p.metadata?.labels?.istio === 'ingressgateway' && isReady(p));
+    const own = info.gatewayApi;
+    const gatewayPod = own
+      ? this.pods
+          .list(own.namespace)
+          .find((p) => p.metadata?.labels?.[GATEWAY_NAME_LABEL] === own.name && isReady(p))
+      : this.pods
+          .list(GATEWAY_NAMESPACE)
+          .find((p) => p.metadata?.labels?.istio === 'ingressgateway' && isReady(p));
     if (!gatewayPod) {
       // The cloud LB has no healthy backend: the connection is reset, as an SLB does.
       req.socket.destroy();

@@ -25,6 +25,7 @@ import { closeServer, GATEWAY_NAMESPACE, GATEWAY_SERVICE, IngressGateway, readBo
 import { apiErrorText, apisFor, isConflict, startInformer, type Cache } from './informers.js';
 import { startInjector } from './injector.js';
 import { IstioConfig } from './istioConfig.js';
+import { GATEWAY_NAME_LABEL } from './gatewayApi.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
 import { CloudLoadBalancer } from './loadBalancer.js';
 import { isReady, Mesh } from './mesh.js';
@@ -193,7 +194,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       log,
       (svc, verb) => {
         theLb.onService(svc, verb);
-        if (svc.metadata?.namespace === GATEWAY_NAMESPACE && svc.metadata.name === GATEWAY_SERVICE)
+        if (
+          (svc.metadata?.namespace === GATEWAY_NAMESPACE && svc.metadata.name === GATEWAY_SERVICE) ||
+          svc.metadata?.labels?.[GATEWAY_NAME_LABEL] !== undefined
+        )
           void late.gateway?.reconcile();
       }
     );

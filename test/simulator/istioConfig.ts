@@ -1,26 +1,30 @@
 // Istio config as the gateway and sidecars see it: Gateways, VirtualServices, DestinationRules and
-// PeerAuthentications watched from the apiserver. The CRDs may not exist yet (Istio not installed),
-// so informers start when a CRD becomes established and stop when it goes away.
+// PeerAuthentications watched from the apiserver, and the Kubernetes Gateway API's Gateways and HTTPRoutes
+// (which istiod turns into the same Envoy config). The CRDs may not exist yet (Istio or the Gateway API
+// not installed), so informers start when a CRD becomes established and stop when it goes away.
 import type { KubeConfig, KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { startInformer, type Apis, type Cache } from './informers.js';
 
 export const ISTIO_GROUP = 'networking.istio.io';
 export const SECURITY_GROUP = 'security.istio.io';
-const GROUP_OF = {
-  gateways: ISTIO_GROUP,
-  virtualservices: ISTIO_GROUP,
-  destinationrules: ISTIO_GROUP,
-  peerauthentications: SECURITY_GROUP
-} as const;
-type Plural = keyof typeof GROUP_OF;
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+/** The kinds read, by group: Istio's (networking and security) and the Gateway API's. */
+const WATCHED: Record<string, readonly string[]> = {
+  [ISTIO_GROUP]: ['gateways', 'virtualservices', 'destinationrules'],
+  [SECURITY_GROUP]: ['peerauthentications'],
+  [GATEWAY_API_GROUP]: ['gateways', 'httproutes']
+};
+type Plural = 'gateways' | 'virtualservices' | 'destinationrules' | 'peerauthentications';
+type GatewayApiPlural = 'gateways' | 'httproutes';
 
 export interface IstioObject extends KubernetesObject {
   spec?: Record<string, unknown>;
 }
 
 export class IstioConfig {
-  private readonly caches = new Map<Plural, { version: string; cache: Cache<IstioObject> }>();
-  private readonly starting = new Set<Plural>();
+  /** Keyed by `plural.group`. */
+  private readonly caches = new Map<string, { version: string; cache: Cache<IstioObject> }>();
+  private readonly starting = new Set<string>();
   private stopped = false;
 
   private readonly kc: KubeConfig;
@@ -33,29 +37,38 @@ export class IstioConfig {
     this.log = log;
   }
 
+  /** Istio objects (networking.istio.io, and security.istio.io's peerauthentications). */
   list(plural: Plural): readonly IstioObject[] {
-    return this.caches.get(plural)?.cache.list() ?? [];
+    const group = plural === 'peerauthentications' ? SECURITY_GROUP : ISTIO_GROUP;
+    return this.caches.get(`${plural}.${group}`)?.cache.list() ?? [];
+  }
+
+  /** Gateway API objects (gateway.networking.k8s.io), empty until its CRDs are established. */
+  listGatewayApi(plural: GatewayApiPlural): readonly IstioObject[] {
+    return this.caches.get(`${plural}.${GATEWAY_API_GROUP}`)?.cache.list() ?? [];
   }
 
   /** Informer callback for CRDs. */
   onCrd(crd: V1CustomResourceDefinition, verb: 'add' | 'update' | 'delete'): void {
-    const plural = crd.spec.names.plural as Plural;
-    if (this.stopped || !(plural in GROUP_OF) || crd.spec.group !== GROUP_OF[plural]) return;
-    const group = GROUP_OF[plural];
+    const group = crd.spec.group;
+    if (this.stopped) return;
+    const plural = crd.spec.names.plural;
+    if (!WATCHED[group]?.includes(plural)) return;
+    const key = `${plural}.${group}`;
     const established =
       crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
     if (verb === 'delete' || !established || crd.metadata?.deletionTimestamp) {
-      const entry = this.caches.get(plural);
-      this.caches.delete(plural);
+      const entry = this.caches.get(key);
+      this.caches.delete(key);
       if (entry) void entry.cache.stop();
       return;
     }
     // Any served version is equivalent for what we read; prefer the storage version.
     const served = crd.spec.versions.filter((v) => v.served);
     const version = (served.find((v) => v.storage) ?? served[0])?.name;
-    if (!version || this.caches.get(plural)?.version === version || this.starting.has(plural)) return;
-    this.starting.add(plural);
-    const old = this.caches.get(plural);
+    if (!version || this.caches.get(key)?.version === version || this.starting.has(key)) return;
+    this.starting.add(key);
+    const old = this.caches.get(key);
     startInformer<IstioObject>(
       this.kc,
       `/apis/${group}/${version}/${plural}`,
@@ -64,11 +77,11 @@ export class IstioConfig {
     )
       .then((cache) => {
         if (this.stopped) return void cache.stop();
-        this.caches.set(plural, { version, cache });
+        this.caches.set(key, { version, cache });
         if (old) void old.cache.stop();
       })
-      .catch((err: unknown) => this.log(`watching ${plural}.${group}/${version}: ${(err as Error).message}`))
-      .finally(() => this.starting.delete(plural));
+      .catch((err: unknown) => this.log(`watching ${key}/${version}: ${(err as Error).message}`))
+      .finally(() => this.starting.delete(key));
   }
 
   async stop(): Promise<void> {

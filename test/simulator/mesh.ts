@@ -15,6 +15,10 @@ import {
   type RouteDecision
 } from './istioConfig.js';
 import type { Cache } from './informers.js';
+import { routeHttpRoutes, routesForService } from './gatewayApi.js';
+
+/** Bookinfo's services all listen on 9080. */
+const SERVICE_PORT = 9080;
 
 export const NO_HEALTHY_UPSTREAM = 'no healthy upstream';
 /** What Envoy answers (503) when the upstream's sidecar resets a plaintext connection. */
@@ -91,8 +95,18 @@ export class Mesh {
       .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   }
 
-  /** The mesh route for a service call from a sidecar, per the VirtualServices bound to `mesh`. */
+  /**
+   * The mesh route for a service call from a sidecar: Gateway API HTTPRoutes whose parent is the Service
+   * (Istio's mesh "producer" routes), else the VirtualServices bound to `mesh`.
+   */
   meshRoute(namespace: string, service: string, req: AppRequest): RouteDecision | undefined {
+    const httpRoutes = routesForService(
+      this.istio.listGatewayApi('httproutes'),
+      namespace,
+      service,
+      SERVICE_PORT
+    );
+    if (httpRoutes.length > 0) return routeHttpRoutes(httpRoutes, req);
     for (const vs of this.istio.list('virtualservices')) {
       const gws = (vs.spec?.gateways as string[] | undefined) ?? ['mesh'];
       if (!gws.includes('mesh')) continue;

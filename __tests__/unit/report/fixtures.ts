@@ -108,6 +108,7 @@ export function config(): Config {
     namespace: 'bookinfo-pr-42',
     bookinfo: true,
     gateway: true,
+    ingress: 'istio-gateway',
     gatewayHosts: ['*'],
     allowSharedHosts: false,
     addons: [],

@@ -15,14 +15,18 @@ describe('variant docs', () => {
     const rows = table.split('\n').filter((l) => l.startsWith('| `') && !l.startsWith('| `routing`'));
     expect(rows).toHaveLength(VARIANTS.length);
     expect(rows.find((r) => r.startsWith('| `reviews-80-20`'))).toContain(
-      '`virtual-service-reviews-80-20.yaml` | yes | v1 80 %, v2 20 % | — |'
+      '`virtual-service-reviews-80-20.yaml` | yes | generated HTTPRoute | v1 80 %, v2 20 % | — |'
+    );
+    expect(rows.find((r) => r.startsWith('| `reviews-90-10`'))).toContain('| `route-reviews-90-10.yaml` |');
+    expect(rows.find((r) => r.startsWith('| `ratings-test-abort`'))).toContain(
+      'not available (fault injection (delay/abort) has no form in the Gateway API standard channel): input error'
     );
     expect(rows.find((r) => r.startsWith('| `reviews-test-v2`'))).toContain('jason: v2 100 %');
     expect(rows.find((r) => r.startsWith('| `ratings-test-delay`'))).toContain(
       'jason: reviews unavailable 100 % (ratings delayed 7 s)'
     );
     expect(rows.find((r) => r.startsWith('| `none`'))).toContain(
-      '| — | no | v1 33.3 %, v2 33.3 %, v3 33.3 % |'
+      '| — | no | — | v1 33.3 %, v2 33.3 %, v3 33.3 % |'
     );
   });
 
