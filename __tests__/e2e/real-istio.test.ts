@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  type V1Pod
+} from '@kubernetes/client-node';
 import { httpGet } from '../../test/harness/http.js';
 import { describeOn, newNamespace, readHarnessState } from '../../test/harness/state.js';
 import {
@@ -197,3 +203,58 @@ describeOn(['current'], describe)('Pod Security Admission on Kubernetes 1.35', (
     }
   });
 });
+
+describeOn(['current'], describe)(
+  'a revisioned control plane (istio-revision) beside the default one',
+  () => {
+    // Runs after the default install above: istioctl installs istiod-<rev> next to istiod, and the Bookinfo
+    // namespace is labelled istio.io/rev=<rev> (not istio-injection, which would win and pick the default).
+    const REV = 'canary-1-30';
+    const revNs = newNamespace('real-istio-rev');
+    let r: RunActionResult;
+    let pod: V1Pod;
+
+    beforeAll(async () => {
+      r = await deploy(revNs, { 'istio-revision': REV });
+      expectActionSuccess(r, 'deploying Bookinfo with istio-revision');
+      pod = (await core.listNamespacedPod({ namespace: revNs, labelSelector: 'app=productpage' }))
+        .items[0] as V1Pod;
+    });
+    afterAll(async () => {
+      await core.deleteNamespace({ name: revNs }).catch(() => undefined);
+    });
+
+    it('installs istiod-<rev> with its own injection webhook, selecting namespaces by istio.io/rev', async () => {
+      const admission = kc.makeApiClient(AdmissionregistrationV1Api);
+      const hook = await admission.readMutatingWebhookConfiguration({
+        name: `istio-sidecar-injector-${REV}`
+      });
+      const selectors = (hook.webhooks ?? []).map((w) => JSON.stringify(w.namespaceSelector ?? {}));
+      expect(selectors.some((s) => s.includes('istio.io/rev') && s.includes(REV))).toBe(true);
+      expect(new Set((hook.webhooks ?? []).map((w) => w.clientConfig.service?.name))).toEqual(
+        new Set([`istiod-${REV}`])
+      );
+      const ns = await core.readNamespace({ name: revNs });
+      expect(ns.metadata?.labels?.['istio.io/rev']).toBe(REV);
+      expect(ns.metadata?.labels).not.toHaveProperty('istio-injection');
+    });
+
+    it("injects through that revision's istiod: the status annotation names the revision", () => {
+      const status = JSON.parse(pod.metadata?.annotations?.['sidecar.istio.io/status'] ?? '{}') as {
+        initContainers?: string[];
+        revision?: string;
+      };
+      expect(status.revision).toBe(REV);
+      expect(status.initContainers).toEqual(['istio-init', 'istio-proxy']);
+      // The proxy is told to fetch its config from the revision's istiod, not the default one.
+      const proxy = (pod.spec?.initContainers ?? []).find((c) => c.name === 'istio-proxy');
+      const discovery = proxy?.env?.find((e) => e.name === 'PROXY_CONFIG')?.value ?? '';
+      expect(discovery).toContain(`istiod-${REV}.istio-system.svc:15012`);
+    });
+
+    it('verifies the routing through the revision like the default one', () => {
+      expect(r.outputs.routing).toBe('reviews-v3');
+      expect(r.stdout).toContain(`istiod-${REV}`);
+    });
+  }
+);

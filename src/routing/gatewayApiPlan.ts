@@ -5,15 +5,13 @@
 import { ActionError, InputError, type InputProblem } from '../errors.js';
 import type { RoutingConfig } from '../inputs/config.js';
 import { BOOKINFO_SERVICES } from '../inputs/spec.js';
-import { COMPONENT_LABEL } from '../ownership.js';
 import { expectationFromObjects } from './expect.js';
 import { userHttpRoute, weightedHttpRoute } from './httproute.js';
 import {
   customObjects,
+  ownedRoutingObject,
   parseYaml,
-  ROUTING_COMPONENT,
   strictPeerAuthentication,
-  VARIANT_ANNOTATION,
   type RoutingPlan
 } from './plan.js';
 import { CUSTOM_VARIANTS, findVariant, type Variant } from './variants.js';
@@ -113,18 +111,6 @@ function backendNames(route: KubeObject): string[] {
   return names;
 }
 
-function finalise(o: KubeObject, ctx: GatewayApiPlanContext, variant: string): KubeObject {
-  const copy = structuredClone(o);
-  copy.metadata.namespace = ctx.namespace;
-  copy.metadata.labels = { ...copy.metadata.labels, ...ctx.labels, [COMPONENT_LABEL]: ROUTING_COMPONENT };
-  copy.metadata.annotations = {
-    ...copy.metadata.annotations,
-    ...ctx.annotations,
-    [VARIANT_ANNOTATION]: variant
-  };
-  return copy;
-}
-
 export function planHttpRoutes(cfg: RoutingConfig, ctx: GatewayApiPlanContext): RoutingPlan {
   const variant = findVariant(cfg.variant);
   const what = variant ? `routing variant "${variant.name}"` : `routing "${cfg.variant}"`;
@@ -160,7 +146,7 @@ export function planHttpRoutes(cfg: RoutingConfig, ctx: GatewayApiPlanContext): 
   // STRICT needs no DestinationRules here: the HTTPRoutes pick versions by Service, not by subset, and
   // Istio's automatic mTLS already makes every sidecar (and the Gateway's own proxy) a TLS client.
   const policy = cfg.mtls ? [strictPeerAuthentication(ctx.securityApiVersion)] : [];
-  const objects = [...services, ...routes, ...policy].map((o) => finalise(o, ctx, cfg.variant));
+  const objects = [...services, ...routes, ...policy].map((o) => ownedRoutingObject(o, ctx, cfg.variant));
   const expect = variant
     ? variant.expect
     : expectationFromObjects(customObjects(cfg, 'networking.istio.io/v1'));

@@ -232,9 +232,13 @@ function weightProblems(vs: KubeObject): string[] {
   return out;
 }
 
-function finalise(o: KubeObject, ctx: PlanContext, variant: string): KubeObject {
+/** A copy of a routing object in the namespace, with the run's ownership labels and the variant's name. */
+export function ownedRoutingObject(
+  o: KubeObject,
+  ctx: { namespace: string; labels: Record<string, string>; annotations?: Record<string, string> },
+  variant: string
+): KubeObject {
   const copy = structuredClone(o);
-  if (groupOf(copy.apiVersion) === NETWORKING_GROUP) copy.apiVersion = ctx.apiVersion; // one served version for all
   copy.metadata.namespace = ctx.namespace;
   copy.metadata.labels = { ...copy.metadata.labels, ...ctx.labels, [COMPONENT_LABEL]: ROUTING_COMPONENT };
   copy.metadata.annotations = {
@@ -242,6 +246,12 @@ function finalise(o: KubeObject, ctx: PlanContext, variant: string): KubeObject 
     ...ctx.annotations,
     [VARIANT_ANNOTATION]: variant
   };
+  return copy;
+}
+
+function finalise(o: KubeObject, ctx: PlanContext, variant: string): KubeObject {
+  const copy = ownedRoutingObject(o, ctx, variant);
+  if (groupOf(copy.apiVersion) === NETWORKING_GROUP) copy.apiVersion = ctx.apiVersion; // one served version for all
   // A wildcard route on the shared ingress would capture other previews' hosts; narrow it.
   const spec = copy.spec as { gateways?: unknown[]; hosts?: unknown[] } | undefined;
   const boundToGateway = (spec?.gateways ?? []).some((g) => g !== 'mesh');

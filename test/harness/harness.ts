@@ -88,17 +88,24 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     stops.push({ name: 'control plane', stop: () => controlPlane.stop() });
 
     if (sim) {
+      // ASK_ISTIO_ISTIOD=simulator: no real istiod; the simulator's injector answers in its place, to show
+      // which tests are Istio's doing (test/README.md). Not for normal runs.
+      const istiodStandIn = process.env.ASK_ISTIO_ISTIOD === 'simulator';
+      if (istiodStandIn) log('sim: ASK_ISTIO_ISTIOD=simulator: the simulator injector stands in for istiod');
       const simulator = await sim.startSimulator({
         kubeconfigPath: controlPlane.kubeconfigPath,
         egressSocketPath: egress?.socketPath,
         kubernetesVersion: controlPlane.gitVersion,
         // The real istiod (pilot-discovery) behind the istiod pods of each real Istio version.
         processes: {
-          images: Object.entries(bins.istio).map(([v, dir]) =>
-            sim.pilotDiscoveryImage(v, join(dir, 'bin', 'pilot-discovery'))
-          ),
+          images: istiodStandIn
+            ? []
+            : Object.entries(bins.istio).map(([v, dir]) =>
+                sim.pilotDiscoveryImage(v, join(dir, 'bin', 'pilot-discovery'))
+              ),
           workDir: join(workDir, 'pods')
         },
+        istiodStandIn,
         log: (l: string) => log(`sim: ${l}`)
       });
       stops.push({ name: 'simulator', stop: () => simulator.stop() });

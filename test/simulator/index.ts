@@ -24,6 +24,7 @@ import { startEgressProxy } from './egress.js';
 import { closeServer, GATEWAY_NAMESPACE, GATEWAY_SERVICE, IngressGateway, readBody } from './gateway.js';
 import { apiErrorText, apisFor, isConflict, startInformer, type Cache } from './informers.js';
 import { startInjector } from './injector.js';
+import { ISTIOD_WEBHOOK_PORT, isIstiodPod, startWebhookCaPatcher } from './istiodStandIn.js';
 import { IstioConfig } from './istioConfig.js';
 import { GATEWAY_NAME_LABEL } from './gatewayApi.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
@@ -55,6 +56,11 @@ export interface SimulatorOptions {
   processes?: { images: readonly ProcessImage[]; workDir: string };
   /** Reported as the nodes' kubelet version, e.g. v1.35.4. */
   kubernetesVersion?: string;
+  /**
+   * The simulator's injector answers in istiod's place (istiod's webhook port, its webhook CA): with no
+   * real pilot-discovery, this shows which tests depend on the real istiod. See istiodStandIn.ts.
+   */
+  istiodStandIn?: boolean;
 }
 
 export interface Simulator {
@@ -152,6 +158,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       log
     );
     stoppers.push(() => closeServer(injector.server as unknown as HttpServer));
+    if (opts.istiodStandIn) {
+      const patcher = await startWebhookCaPatcher(kc, injector.caBundle, log);
+      stoppers.push(() => patcher.stop());
+    }
 
     const nodes = nodeObjects(opts.nodes ?? 'virtual-kubelet', plan, opts.kubernetesVersion);
     const cluster = kc.getCurrentCluster();
@@ -268,6 +278,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
           const processIp = theKubelet.processAddress(host);
           if (processIp) return pipeTo(processIp, port);
           const pod = podPods.list().find((p) => p.status?.podIP === host && isReady(p));
+          if (opts.istiodStandIn && port === ISTIOD_WEBHOOK_PORT && pod && isIstiodPod(pod))
+            return pipeTo('127.0.0.1', Number(new URL(injector.url).port));
           if (
             !pod ||
             port !== BOOKINFO_PORT ||
