@@ -8,6 +8,29 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// @kubernetes/client-node 2.x needs Node >= 22.19 and fails deep inside on older ones ("Cannot read
+// properties of undefined (reading 'bind')"). Run under the project's own Node (the `node` devDependency)
+// when this one is too old; without it, stop with the versions and the fix.
+const NEEDED = [22, 19];
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
+  const own = join(root, 'node_modules', 'node', 'bin', 'node');
+  if (existsSync(own) && process.env.ASK_ISTIO_CLI_REEXEC !== '1') {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(own, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, ASK_ISTIO_CLI_REEXEC: '1' }
+    });
+    process.exit(r.status ?? 1);
+  }
+  process.stderr.write(
+    `ask-istio-action needs Node.js ${NEEDED.join('.')} or later, but this is ${process.versions.node}: ` +
+      'install Node 24 (or run `npm ci` in the project, whose own Node 24 this command then uses).\n'
+  );
+  process.exit(1);
+}
+
 const args = process.argv.slice(2);
 const auth = ['--kubeconfig', '--kubeconfig-file', '--access-key-id', '--role-arn'];
 if (!args.some((a) => auth.some((f) => a === f || a.startsWith(`${f}=`)))) {

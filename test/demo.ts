@@ -5,12 +5,14 @@
 // with --once. Runs the `current` stack (Kubernetes 1.35 + the real istioctl/istiod 1.30.3: the action's
 // defaults); --seed runs the seed's (Kubernetes 1.20.2 + stand-in Istio 1.13.3). Options: --routing
 // <variant> (default reviews-test-v2; reviews-50-v3 with --ingress gateway-api), --istio-version <v> (default:
-// the stack's), --ingress istio-gateway|gateway-api (gateway-api: the namespace's own Gateway, HTTPRoutes).
+// the stack's), --ingress istio-gateway|gateway-api (gateway-api: the namespace's own Gateway, HTTPRoutes),
+// --debug (the step's debug lines too). The step's log reads as a runner shows it (harness/runnerLog.ts).
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stackNamed } from './cluster/stacks.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { runAction } from './harness/runAction.js';
+import { RunnerLog } from './harness/runnerLog.js';
 import { httpGet } from './harness/http.js';
 
 function arg(name: string, fallback: string): string {
@@ -34,6 +36,7 @@ try {
   console.error(
     `[demo] cluster + simulator + release server up in ${((performance.now() - started) / 1000).toFixed(1)}s`
   );
+  const log = new RunnerLog({ out: (l) => console.log(l), debug: process.argv.includes('--debug') });
   const result = await runAction({
     inputs: {
       kubeconfig: readFileSync(state.kubeconfigPath, 'utf8'),
@@ -46,10 +49,13 @@ try {
       'verify-requests': arg('verify-requests', '100'),
       'wait-timeout': '5m'
     },
-    echo: true
+    // As a runner shows the step: commands hidden, secrets as ***, groups as headings (--debug: debug lines).
+    echo: (chunk, stream) => (stream === 'stdout' ? log.write(chunk) : process.stderr.write(log.mask(chunk)))
   });
-  console.log('\n=== outputs ===');
-  for (const [k, v] of Object.entries(result.outputs)) console.log(`${k}=${v}`);
+  log.end();
+  console.log('\n=== outputs ===\n| Output | Value |\n| --- | --- |');
+  for (const [k, v] of Object.entries(result.outputs))
+    console.log(`| ${k} | ${log.mask(v.length > 120 ? `${v.slice(0, 117)}...` : v)} |`);
   console.log('\n=== job summary ===\n' + result.summary);
   if (result.code !== 0) throw new Error(`the action failed (exit ${result.code})`);
   // What a Bookinfo pod really got from the sidecar injector (istiod's own on `current`).

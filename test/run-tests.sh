@@ -6,6 +6,7 @@
 #   npm test                          unit + e2e on seed and current
 #   npm test -- --stack current       unit + e2e on one entry (also ASK_ISTIO_STACKS="current")
 #   npm test -- --e2e-only --stack seed __tests__/e2e/routing.test.ts   extra arguments go to jest
+#   ASK_ISTIO_KUBERNETES=1.36.3 npm test -- --stack current   the current entry on another Kubernetes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stacks="${ASK_ISTIO_STACKS:-seed current}"
@@ -32,7 +33,7 @@ jest=(node_modules/.bin/jest --passWithNoTests)
 for s in $stacks; do
   case "$s" in
     seed) bash test/cluster/build.sh >/dev/null ;;
-    current) bash test/cluster/gobuild/build.sh >/dev/null ;;
+    current) bash test/cluster/gobuild/build.sh "k8s=${ASK_ISTIO_KUBERNETES:-}" etcd istio >/dev/null ;;
     *) echo "unknown stack $s (seed, current)" >&2; exit 2 ;;
   esac
 done

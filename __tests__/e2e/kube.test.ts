@@ -194,30 +194,6 @@ describe('waitFor', () => {
     expect(kube.stats.watches - before.watches).toBe(1);
   });
 
-  // 1.20's watch cache replays its buffer for an old resourceVersion instead of answering 410 until the
-  // buffer wraps, so the 410 → relist path is driven deterministically in __tests__/unit/kube/transport.test.ts.
-  // Here: resuming from an earlier resourceVersion really delivers the events after it.
-  test('resuming a wait from an earlier resourceVersion delivers the changes made since', async () => {
-    const [cm] = await kube.list('v1', 'ConfigMap', { namespace: ns, fieldSelector: 'metadata.name=flag' });
-    const since = cm!.metadata.resourceVersion!;
-    await kube.apply([configMap('flag', { ready: 'later' })]);
-    await kube.apply([configMap('flag', { ready: 'latest' })]);
-    const seen: string[] = [];
-    const before = snapshot();
-    await kube.waitFor(
-      { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'flag' },
-      (objs) => {
-        const ready = (objs[0]?.data as Record<string, string> | undefined)?.ready ?? 'absent';
-        seen.push(ready);
-        // Never satisfied by the list (which already shows 'latest'); only the replayed event for 'later' is.
-        return { done: seen.length > 1 && ready === 'later', progress: ready };
-      },
-      { timeoutMs: 10_000, resumeFrom: since }
-    );
-    expect(seen.slice(0, 2)).toEqual(['latest', 'later']);
-    expect(kube.stats.watches - before.watches).toBe(1);
-  });
-
   test('timeout names what was awaited, the last state and the problem', async () => {
     const t0 = Date.now();
     const err = (await kube
@@ -284,13 +260,6 @@ describe('RBAC with a real limited ServiceAccount', () => {
 
   afterAll(async () => {
     await limited?.close();
-  });
-
-  test('canI reflects the Role', async () => {
-    expect(await limited.canI('get', 'configmaps', ns)).toBe(true);
-    expect(await limited.canI('patch', 'configmaps', ns)).toBe(false);
-    expect(await limited.canI('get', 'deployments', ns, 'apps')).toBe(false);
-    expect(await kube.canI('patch', 'configmaps', ns)).toBe(true);
   });
 
   test('reading a Deployment: 403 names verb, resource, namespace, user and the rule to add', async () => {
@@ -368,10 +337,5 @@ describe('service proxy, events, delete', () => {
         name: 'gw'
       })
     ).toBe(false);
-    const all = await kube.deleteAll([
-      { apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'lonely' },
-      { apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'lonely' }
-    ]);
-    expect(all.map((r) => r.deleted)).toEqual([true, false]);
   });
 });

@@ -11,6 +11,7 @@ import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
 import { deploymentReady, podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
+import { abortReason, sleep } from '../kube/transport.js';
 import {
   BOOKINFO_FILE,
   GATEWAY_API_FILE,
@@ -24,7 +25,9 @@ import {
 } from './plan.js';
 import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
 import type { ObjectRef } from '../kube/objects.js';
-import { componentRow, withDiagnostics } from '../istio/apply.js';
+import { withDiagnostics } from '../kube/diagnostics.js';
+import { applyLogged } from '../kube/logged.js';
+import { componentRow } from '../kube/readiness.js';
 import { describeRef, refOf } from '../kube/objects.js';
 import {
   peerAuthenticationView,
@@ -41,20 +44,6 @@ interface StepArgs {
   ownership: Ownership;
   readSample: (relativePath: string) => Promise<string>;
   report: RunReport;
-}
-
-/** Applies objects (or, in a dry run, asks the API server what it would do) and logs each outcome. */
-export async function applyLogged(
-  kube: Kube,
-  objects: KubeObject[],
-  report: RunReport,
-  dryRun: boolean
-): Promise<string[]> {
-  const outcomes = await kube.apply(objects, { dryRun });
-  const lines = outcomes.map((o) => `${describeRef(o.ref)} ${dryRun ? `would be ${o.action}` : o.action}`);
-  for (const l of lines) core.info(l);
-  if (dryRun) report.plan.push(...lines);
-  return lines;
 }
 
 export async function ensureNamespace(
@@ -245,7 +234,11 @@ export function hasSidecar(p: KubeObject): boolean {
 }
 
 /** The walk-through's in-cluster check, through the API server's service proxy. */
-export async function checkProductpage(kube: Kube, namespace: string, timeoutMs: number): Promise<void> {
+export async function checkProductpage(
+  kube: Pick<Kube, 'proxyGet' | 'signal'>,
+  namespace: string,
+  timeoutMs: number
+): Promise<void> {
   const deadline = Date.now() + Math.min(timeoutMs, 60_000);
   let last: string;
   for (let attempt = 0; ; attempt++) {
@@ -257,10 +250,13 @@ export async function checkProductpage(kube: Kube, namespace: string, timeoutMs:
       }
       last = `HTTP ${res.status}`;
     } catch (err) {
+      // A cancelled job stops here: polling on would lose the race with the hard exit, and with it the
+      // outputs and the summary.
+      if (kube.signal?.aborted) throw abortReason(kube.signal);
       last = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+    await sleep(Math.min(2000, 200 * 2 ** attempt), kube.signal);
   }
   throw new ActionError(
     `productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${last}`,

@@ -9,14 +9,6 @@ export const GATEWAY_FILE = 'samples/bookinfo/networking/bookinfo-gateway.yaml';
 /** `ingress: gateway-api`: the release's Kubernetes Gateway + HTTPRoute for productpage. */
 export const GATEWAY_API_FILE = 'samples/bookinfo/gateway-api/bookinfo-gateway.yaml';
 export const GATEWAY_COMPONENT = 'gateway';
-export const BOOKINFO_DEPLOYMENTS = [
-  'details-v1',
-  'ratings-v1',
-  'reviews-v1',
-  'reviews-v2',
-  'reviews-v3',
-  'productpage-v1'
-];
 
 export interface NamespacePlanInput {
   name: string;

@@ -71,17 +71,6 @@ export function nodePortEndpoint(service: KubeObject, nodes: KubeObject[]): Gate
   return undefined;
 }
 
-/** Serverless (ASK/ECI) clusters run every pod on virtual-kubelet nodes, which offer no NodePort. */
-export function isServerless(nodes: KubeObject[]): boolean {
-  return (
-    nodes.length > 0 &&
-    nodes.every((n) => {
-      const l = n.metadata.labels ?? {};
-      return l['type'] === 'virtual-kubelet' || l['alibabacloud.com/virtual-node'] === 'true';
-    })
-  );
-}
-
 interface GatewayLike {
   metadata?: { generation?: number };
   spec?: { listeners?: Array<{ name?: string; port?: number; protocol?: string }> };

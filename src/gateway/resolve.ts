@@ -11,7 +11,7 @@ import {
   programmedCondition,
   type GatewayEndpoint
 } from './address.js';
-import { ISTIO_NAMESPACE } from '../istio/install.js';
+import { ISTIO_NAMESPACE } from '../istio/apis.js';
 
 const SERVICE = 'istio-ingressgateway';
 

@@ -5,11 +5,12 @@ import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import { parseManifests } from '../kube/objects.js';
 import type { RunReport } from '../report/model.js';
-import { applyLogged } from '../bookinfo/deploy.js';
+import { applyLogged } from '../kube/logged.js';
 import { deploymentReady } from '../kube/readiness.js';
-import { componentRow, withDiagnostics } from './apply.js';
+import { withDiagnostics } from '../kube/diagnostics.js';
+import { componentRow } from '../kube/readiness.js';
 import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
-import { ISTIO_NAMESPACE } from './install.js';
+import { ISTIO_NAMESPACE } from './apis.js';
 
 export function addonFile(addon: string): string {
   return `samples/addons/${addon}.yaml`;

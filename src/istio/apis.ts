@@ -5,6 +5,8 @@ import { ActionError } from '../errors.js';
 
 export const NETWORKING_GROUP = 'networking.istio.io';
 export const SECURITY_GROUP = 'security.istio.io';
+/** Where istioctl installs the control plane and its gateways (the action never changes it). */
+export const ISTIO_NAMESPACE = 'istio-system';
 /** meshConfig.rootNamespace of every profile: a policy there without a selector is mesh-wide. */
 export const ROOT_NAMESPACE = 'istio-system';
 

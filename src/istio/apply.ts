@@ -3,26 +3,21 @@
 import * as core from '@actions/core';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
-import type { KubeObject } from '../kube/objects.js';
 import type { Istioctl } from '../istioctl/run.js';
 import type { RunReport } from '../report/model.js';
-import { containerReadySummary, deploymentReady, podFailure } from '../kube/readiness.js';
-import { ISTIO_NAMESPACE, istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
-import { ActionError } from '../errors.js';
-import { withLease } from '../lifecycle/lease.js';
+import { componentRow, containerImage, deploymentReady } from '../kube/readiness.js';
+import { withDiagnostics } from '../kube/diagnostics.js';
+import { ISTIO_NAMESPACE } from './apis.js';
+import { istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
+import { withLease } from '../kube/lease.js';
 import { precheckFailure, readPrecheck } from './precheck.js';
-
-function image(d: KubeObject | undefined): string | undefined {
-  const spec = d?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
-  return spec?.template?.spec?.containers?.[0]?.image;
-}
 
 export async function observeIstio(kube: Kube, config: Config): Promise<ObservedIstio> {
   const deployments = await kube.list('apps/v1', 'Deployment', { namespace: ISTIO_NAMESPACE });
   const byName = new Map(deployments.map((d) => [d.metadata.name, d]));
   const istiod = byName.get(istiodName(config.istio.revision));
   return {
-    installedVersion: versionFromImage(image(istiod)),
+    installedVersion: versionFromImage(containerImage(istiod)),
     istiodReady: istiod ? deploymentReady(istiod) : false,
     ingressPresent: byName.has('istio-ingressgateway'),
     egressPresent: byName.has('istio-egressgateway')
@@ -127,71 +122,4 @@ async function waitForControlPlane(
   );
   for (const d of items.filter((x) => names.includes(x.metadata.name)))
     report.components.push(componentRow(d));
-}
-
-export function componentRow(d: KubeObject) {
-  const status = (d.status ?? {}) as { readyReplicas?: number; replicas?: number };
-  const spec = (d.spec ?? {}) as { replicas?: number };
-  return {
-    namespace: d.metadata.namespace ?? '',
-    name: d.metadata.name,
-    ready: status.readyReplicas ?? 0,
-    desired: spec.replicas ?? status.replicas ?? 1,
-    image: image(d) ?? ''
-  };
-}
-
-/** Runs a wait; when it fails, the error gets the failing pods' reasons and events appended. */
-export async function withDiagnostics<T>(
-  kube: Kube,
-  namespace: string,
-  labelSelector: string | undefined,
-  wait: () => Promise<T>
-): Promise<T> {
-  try {
-    return await wait();
-  } catch (err) {
-    if (err instanceof ActionError)
-      err.details.push(...(await podDiagnostics(kube, namespace, labelSelector).catch(() => [])));
-    throw err;
-  }
-}
-
-/** Why pods are not ready: each failing pod's reason and its recent events. */
-export async function podDiagnostics(
-  kube: Kube,
-  namespace: string,
-  labelSelector?: string
-): Promise<string[]> {
-  const pods = await kube.list('v1', 'Pod', { namespace, labelSelector });
-  const lines: string[] = [];
-  for (const p of pods) {
-    if (p.metadata.deletionTimestamp) continue;
-    // A pod that runs but never passes its readiness probe has no "failure" of its own; without this
-    // the timeout would name only the Deployment, not the pod and its Unhealthy events.
-    const failure = podFailure(p) ?? notReadyReason(p);
-    if (!failure) continue;
-    lines.push(failure);
-    const events = await kube.eventsFor({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.metadata.name });
-    lines.push(...events.slice(-3).map((e) => `  event: ${e}`));
-  }
-  return lines;
-}
-
-/** "pod X is not ready (1/2 containers ready: ratings; ContainersNotReady)", or undefined when it is ready. */
-function notReadyReason(pod: KubeObject): string | undefined {
-  const status = pod.status as
-    | {
-        containerStatuses?: Array<{ name?: string; ready?: boolean }>;
-        conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>;
-      }
-    | undefined;
-  const ready = status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready?.status === 'True') return undefined;
-  const waiting = (status?.containerStatuses ?? []).filter((c) => !c.ready).map((c) => c.name ?? '?');
-  const why = [ready?.reason, ready?.message].filter(Boolean).join(': ');
-  return (
-    `pod ${pod.metadata.name} is not ready (${containerReadySummary(pod)} containers ready` +
-    `${waiting.length ? `; not ready: ${waiting.join(', ')}` : ''}${why ? `; ${why}` : ''})`
-  );
 }

@@ -5,8 +5,6 @@ import type { IstioConfig } from '../inputs/config.js';
 import { ActionError } from '../errors.js';
 import { controlPlaneShape, istioMinorOf } from './profiles.js';
 
-export const ISTIO_NAMESPACE = 'istio-system';
-
 export interface ObservedIstio {
   /** Version read from the istiod image tag, when istiod exists. */
   installedVersion?: string;

@@ -10,7 +10,7 @@ import type { RunReport } from '../report/model.js';
 import { ActionError } from '../errors.js';
 import { checkCompatibility, parseMinor, type Compatibility } from './compat.js';
 import { dataplaneSets } from './install.js';
-import { isServerless } from '../gateway/address.js';
+import { isServerless } from '../kube/nodes.js';
 
 /** What istio-init adds (injection template, `istio-iptables`); it also runs as root. */
 export const ISTIO_INIT_CAPABILITIES = ['NET_ADMIN', 'NET_RAW'] as const;

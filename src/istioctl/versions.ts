@@ -1,6 +1,6 @@
 // Pure version logic: what a user's `istio-version` means, which release it picks, and what istioctl
 // says its own version is. No network, no filesystem.
-import { clean, compare, parse, prerelease, rcompare } from 'semver';
+import { clean, parse, prerelease, rcompare } from 'semver';
 import { ActionError } from '../errors.js';
 
 /** One published Istio release, reduced to what version resolution needs. */
@@ -134,16 +134,6 @@ export function notFoundError(version: string, releases: readonly ReleaseInfo[])
       ]
     : [`The release list has no versions near ${version}.`];
   return new ActionError(message, { details, hint: `Set istio-version to one of those, or to ${EXAMPLES}.` });
-}
-
-/** Sorts version strings newest first; invalid ones last. */
-export function sortVersionsDesc(versions: readonly string[]): string[] {
-  return [...versions].sort((a, b) => {
-    const va = parse(a);
-    const vb = parse(b);
-    if (va && vb) return compare(vb, va);
-    return va ? -1 : vb ? 1 : 0;
-  });
 }
 
 const VERSION_TOKEN = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;

@@ -132,6 +132,11 @@ export class Kube {
     return this.t.server;
   }
 
+  /** The signal every request of this connection obeys (the job's cancellation), for callers' own waits. */
+  get signal(): AbortSignal | undefined {
+    return this.t.signal;
+  }
+
   get defaultNamespace(): string {
     return this.t.defaultNamespace;
   }
@@ -394,16 +399,6 @@ export class Kube {
     return res.status !== 404;
   }
 
-  /** Deletes in the given order (put dependents first). */
-  async deleteAll(
-    refs: ObjectRef[],
-    opts: { dryRun?: boolean } = {}
-  ): Promise<Array<{ ref: ObjectRef; deleted: boolean }>> {
-    const out: Array<{ ref: ObjectRef; deleted: boolean }> = [];
-    for (const ref of refs) out.push({ ref, deleted: await this.delete(ref, opts) });
-    return out;
-  }
-
   /**
    * Waits until `check` says done for the objects matching `query`: lists, then watches from the list's
    * resourceVersion and re-checks on every event. Rejects on timeout with the last progress and
@@ -522,25 +517,6 @@ export class Kube {
         spec: { resourceAttributes: { group: '', ...attributes }, ...(subject ?? {}) }
       }),
       info: { verb: 'create', resource: plural, group: 'authorization.k8s.io' },
-      write: false,
-      retry: 'all'
-    });
-    return body.status?.allowed === true;
-  }
-
-  /** Whether the current identity may do `verb` on `resource` ("pods", "services/proxy"), via SelfSubjectAccessReview. */
-  async canI(verb: string, resource: string, namespace?: string, group = ''): Promise<boolean> {
-    const [res, subresource] = resource.split('/', 2);
-    const { body } = await this.t.json<{ status?: { allowed?: boolean } }>({
-      method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      body: JSON.stringify({
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { verb, resource: res, subresource, namespace, group } }
-      }),
-      info: { verb: 'create', resource: 'selfsubjectaccessreviews', group: 'authorization.k8s.io' },
-      // A review stores nothing: asking twice is harmless and it is not a write.
       write: false,
       retry: 'all'
     });

@@ -206,45 +206,21 @@ function containerProblem(s: ContainerStatus, init: boolean): string | undefined
   return undefined;
 }
 
-export interface ServiceAddress {
-  type: string;
-  /** The load balancer's IP or hostname, when the cloud has assigned one. */
-  host?: string;
-  hostKind?: 'ip' | 'hostname';
-  /** Service ports named http2 / https (Istio's ingress gateway names), falling back to 80 / 443. */
-  ports: { http2?: number; https?: number };
-  nodePorts: { http2?: number; https?: number };
-  clusterIP?: string;
+/** The first container's image of a Deployment (or of any object with a pod template). */
+export function containerImage(d: KubeObject | undefined): string | undefined {
+  const spec = d?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
+  return spec?.template?.spec?.containers?.[0]?.image;
 }
 
-interface ServicePort {
-  name?: string;
-  port?: number;
-  nodePort?: number;
-}
-
-/** Where a Service answers: LB ingress address, http2/https ports and their node ports. */
-export function serviceAddress(svc: KubeObject): ServiceAddress {
-  const spec = rec(svc.spec);
-  const ports = Array.isArray(spec.ports) ? (spec.ports as ServicePort[]) : [];
-  const pick = (name: string, port: number): ServicePort | undefined =>
-    ports.find((p) => p.name === name) ?? ports.find((p) => p.port === port);
-  const http2 = pick('http2', 80);
-  const https = pick('https', 443);
-  const ingress = rec(rec(svc.status).loadBalancer).ingress;
-  const first = Array.isArray(ingress) ? rec(ingress[0]) : {};
-  const out: ServiceAddress = {
-    type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
-    ports: { http2: http2?.port, https: https?.port },
-    nodePorts: { http2: http2?.nodePort, https: https?.nodePort }
+/** A Deployment as a row of the report's component table: ready/desired replicas and its image. */
+export function componentRow(d: KubeObject) {
+  const status = (d.status ?? {}) as { readyReplicas?: number; replicas?: number };
+  const spec = (d.spec ?? {}) as { replicas?: number };
+  return {
+    namespace: d.metadata.namespace ?? '',
+    name: d.metadata.name,
+    ready: status.readyReplicas ?? 0,
+    desired: spec.replicas ?? status.replicas ?? 1,
+    image: containerImage(d) ?? ''
   };
-  if (typeof spec.clusterIP === 'string' && spec.clusterIP !== 'None') out.clusterIP = spec.clusterIP;
-  if (typeof first.ip === 'string' && first.ip) {
-    out.host = first.ip;
-    out.hostKind = 'ip';
-  } else if (typeof first.hostname === 'string' && first.hostname) {
-    out.host = first.hostname;
-    out.hostKind = 'hostname';
-  }
-  return out;
 }

@@ -32,11 +32,6 @@ export interface WaitOptions {
   onProgress?: (progress: string) => void;
   /** What is being waited for, for messages; defaults to a description of the query. */
   description?: string;
-  /**
-   * Watch from this resourceVersion instead of the first list's (resume an earlier wait). When it is
-   * too old the server answers 410 Gone and the wait falls back to a fresh list.
-   */
-  resumeFrom?: string;
 }
 
 /** Where to list/watch: resolved by the client from discovery. */
@@ -113,7 +108,6 @@ export async function waitUntil(
     return verdict.done;
   };
 
-  let resume = opts.resumeFrom;
   try {
     let failures = 0;
     for (;;) {
@@ -132,8 +126,6 @@ export async function waitUntil(
         items.set(keyOf(item), { ...item, apiVersion: query.apiVersion, kind: query.kind });
       if (evaluate()) return current();
       let resourceVersion = body.metadata?.resourceVersion ?? '';
-      if (resume !== undefined) resourceVersion = resume;
-      resume = undefined;
 
       // WATCH until satisfied; a stream the server closes is resumed from the last resourceVersion.
       let relist = false;

@@ -83,13 +83,13 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
 
   const gatewayApi = config.ingress === 'gateway-api';
   const samples: Record<string, string> = {};
-  const files = gatewayApi
-    ? requiredGatewayApiFiles(routing).map((f) => [f, `${GATEWAY_API_DIR}/${f}`])
-    : requiredSampleFiles(routing).map((f) => [f, `${NETWORKING_DIR}/${f}`]);
-  for (const [file, rel] of files) {
+  const [dir, names] = gatewayApi
+    ? [GATEWAY_API_DIR, requiredGatewayApiFiles(routing)]
+    : [NETWORKING_DIR, requiredSampleFiles(routing)];
+  for (const name of names) {
     // A missing file is reported by the plan, naming the variant that needs it.
-    const text = await readSample(rel as string).catch(() => undefined);
-    if (text !== undefined) samples[file as string] = text;
+    const text = await readSample(`${dir}/${name}`).catch(() => undefined);
+    if (text !== undefined) samples[name] = text;
   }
   let userFile: { path: string; content: string } | undefined;
   if (!gatewayApi && routing.variant === CUSTOM_VARIANTS.file && routing.file) {

@@ -20,3 +20,24 @@ export interface Expectation {
   /** A fault the variant injects into ratings for the listed users. */
   ratingsFault?: { fault: 'delay7s' | 'abort'; users: string[] };
 }
+
+/** "v1 70 %, v2 20 %, v3 10 %": a distribution in the words of the summary and the log. */
+const OUTCOME_TEXT: Record<string, string> = {
+  v1: 'v1',
+  v2: 'v2',
+  v3: 'v3',
+  'ratings-unavailable': 'ratings unavailable',
+  'reviews-unavailable': 'reviews unavailable'
+};
+
+export function describeDistribution(dist: Distribution): string {
+  const parts = Object.entries(dist)
+    .filter(([, pct]) => (pct ?? 0) > 0)
+    .map(([outcome, pct]) => {
+      const name = OUTCOME_TEXT[outcome] ?? outcome;
+      return pct === 100
+        ? `${name} 100 %`
+        : `${name} ${Number.isInteger(pct) ? pct : (pct ?? 0).toFixed(1)} %`;
+    });
+  return parts.join(', ');
+}

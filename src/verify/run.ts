@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { RunReport } from '../report/model.js';
-import { describeDistribution } from '../routing/docs.js';
+import { describeDistribution } from '../routing/types.js';
 import { smokeTest, verifyRouting } from './http.js';
 import { foreignResponses, type PodNamespaces } from './origin.js';
 

@@ -2,7 +2,8 @@
 //   seed    = Kubernetes 1.20.2 (Debian's source, Go 1.19) + the stand-in Istio 1.13.x releases
 //   current = Kubernetes 1.35.x (Go modules) + etcd 3.6 + the real istioctl / pilot-discovery built from
 //             istio.io/istio (test/cluster/gobuild), upgrades from the stand-in 1.29.6
-// Pick one with ASK_ISTIO_STACK=seed|current (default: current, the action's own defaults).
+// Pick one with ASK_ISTIO_STACK=seed|current (default: current, the action's own defaults);
+// ASK_ISTIO_KUBERNETES=1.36.3 runs `current` on another Kubernetes version.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -46,11 +47,23 @@ export const STACKS: Record<StackName, Stack> = {
   }
 };
 
+/**
+ * Runs the `current` entry on another Kubernetes patch or minor that ASK offers, built the same way from
+ * k8s.io/kubernetes (e.g. ASK_ISTIO_KUBERNETES=1.36.3 or 1.34.4; Istio 1.30 supports 1.32 to 1.36).
+ */
+export const KUBERNETES_ENV = 'ASK_ISTIO_KUBERNETES';
+
 export function stackNamed(name: string | undefined): Stack {
   const n = (name ?? '').trim() || 'current';
   if (n !== 'seed' && n !== 'current')
     throw new Error(`${STACK_ENV}=${n} is not a stack; use seed or current`);
-  return STACKS[n];
+  const kubernetes = process.env[KUBERNETES_ENV]?.trim().replace(/^v/, '');
+  if (n === 'seed' || !kubernetes) return STACKS[n];
+  if (!/^1\.(3[2-6])\.\d+$/.test(kubernetes))
+    throw new Error(
+      `${KUBERNETES_ENV}=${kubernetes}: the current entry runs Kubernetes 1.32.x to 1.36.x, e.g. 1.36.3`
+    );
+  return { ...STACKS.current, kubernetes };
 }
 
 /** The stack this process runs on: ASK_ISTIO_STACK, default current. */

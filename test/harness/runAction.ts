@@ -30,11 +30,16 @@ export interface RunActionOptions {
   toolCache?: string;
   /** Run the post step (default true, as `post-if: always()` does once the main step ran). */
   post?: boolean;
-  /** Echo the steps' output to this process' stderr as it arrives. */
-  echo?: boolean;
+  /**
+   * Echo the steps' output as it arrives: `true` writes it raw to this process' stderr; a function gets
+   * each chunk with its stream (e.g. a RunnerLog that renders it as a runner would).
+   */
+  echo?: boolean | Echo;
   /** Called with the main step's process once it is spawned (to signal it mid-run, as a cancelled job does). */
   onMainStart?: (child: ChildProcess) => void;
 }
+
+export type Echo = (chunk: string, stream: 'stdout' | 'stderr') => void;
 
 export interface WorkflowCommand {
   command: string;
@@ -183,9 +188,11 @@ function runStep(
   env: Record<string, string>,
   cwd: string,
   timeoutMs: number,
-  echo: boolean,
+  echo: boolean | Echo,
   onStart?: (child: ChildProcess) => void
 ): Promise<StepResult> {
+  const show: Echo | undefined =
+    typeof echo === 'function' ? echo : echo ? (c) => void process.stderr.write(c) : undefined;
   const started = Date.now();
   return new Promise((res) => {
     const child = spawn(node24(), [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -194,11 +201,11 @@ function runStep(
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       stdout += c;
-      if (echo) process.stderr.write(c);
+      show?.(c, 'stdout');
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
-      if (echo) process.stderr.write(c);
+      show?.(c, 'stderr');
     });
     let timedOut = false;
     let kill: NodeJS.Timeout | undefined;

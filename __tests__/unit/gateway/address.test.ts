@@ -1,10 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  gatewayUrl,
-  isServerless,
-  loadBalancerEndpoint,
-  nodePortEndpoint
-} from '../../../src/gateway/address.js';
+import { gatewayUrl, loadBalancerEndpoint, nodePortEndpoint } from '../../../src/gateway/address.js';
+import { isServerless } from '../../../src/kube/nodes.js';
 import type { KubeObject } from '../../../src/kube/objects.js';
 
 // Ports of istio-ingressgateway as the demo profile creates them.

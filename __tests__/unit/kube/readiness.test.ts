@@ -5,8 +5,7 @@ import {
   deploymentProgress,
   deploymentReady,
   podFailure,
-  podReadySummary,
-  serviceAddress
+  podReadySummary
 } from '../../../src/kube/readiness.js';
 
 function deployment(generation: number, spec: object, status: object): KubeObject {
@@ -298,59 +297,5 @@ describe('podFailure', () => {
     ]
   ])('%s', (_name, status, expected) => {
     expect(podFailure(pod('p', status))).toBe(expected);
-  });
-});
-
-describe('serviceAddress', () => {
-  const gateway = (status: object, type = 'LoadBalancer'): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-    spec: {
-      type,
-      clusterIP: '172.21.3.4',
-      ports: [
-        { name: 'status-port', port: 15021, nodePort: 31021 },
-        { name: 'http2', port: 80, nodePort: 30080 },
-        { name: 'https', port: 443, nodePort: 30443 }
-      ]
-    },
-    status
-  });
-
-  test('LB with an IP', () => {
-    expect(serviceAddress(gateway({ loadBalancer: { ingress: [{ ip: '127.0.10.1' }] } }))).toEqual({
-      type: 'LoadBalancer',
-      host: '127.0.10.1',
-      hostKind: 'ip',
-      clusterIP: '172.21.3.4',
-      ports: { http2: 80, https: 443 },
-      nodePorts: { http2: 30080, https: 30443 }
-    });
-  });
-
-  test('LB with a hostname', () => {
-    const a = serviceAddress(gateway({ loadBalancer: { ingress: [{ hostname: 'gw.example.test' }] } }));
-    expect([a.host, a.hostKind]).toEqual(['gw.example.test', 'hostname']);
-  });
-
-  test('LB pending: no host, node ports still known', () => {
-    const a = serviceAddress(gateway({ loadBalancer: {} }));
-    expect(a.host).toBeUndefined();
-    expect(a.nodePorts.http2).toBe(30080);
-  });
-
-  test('ports found by number when not named', () => {
-    const svc: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web' },
-      spec: { ports: [{ port: 80 }], clusterIP: 'None' }
-    };
-    expect(serviceAddress(svc)).toEqual({
-      type: 'ClusterIP',
-      ports: { http2: 80, https: undefined },
-      nodePorts: { http2: undefined, https: undefined }
-    });
   });
 });

@@ -1,11 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import {
-  describeDistribution,
-  renderVariantTable,
-  VARIANT_TABLE_BEGIN,
-  VARIANT_TABLE_END
-} from '../../../src/routing/docs.js';
+import { renderVariantTable, VARIANT_TABLE_BEGIN, VARIANT_TABLE_END } from '../../../src/routing/docs.js';
+import { describeDistribution } from '../../../src/routing/types.js';
 import { VARIANTS } from '../../../src/routing/variants.js';
 
 describe('variant docs', () => {

@@ -4,8 +4,8 @@
 // owns holderIdentity. An expired Lease (its holder died) is taken over with force.
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import type { Kube } from '../kube/client.js';
-import type { KubeObject } from '../kube/objects.js';
+import type { Kube } from './client.js';
+import type { KubeObject } from './objects.js';
 import { ActionError } from '../errors.js';
 
 const LEASE_SECONDS = 60;

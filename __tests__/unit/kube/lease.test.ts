@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/kube/objects.js';
-import { leaseExpired } from '../../../src/lifecycle/lease.js';
+import { leaseExpired } from '../../../src/kube/lease.js';
 
 const NOW = Date.parse('2024-05-04T12:00:00Z');
 
