@@ -5,12 +5,16 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'bin', 'ask-istio-action.mjs');
 // The first node on PATH that is not the project's own Node 24 (npm scripts put that one first).
-const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
+const systemNode = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => dir && !dir.includes('node_modules'))
+  .map((dir) => join(dir, 'node'))
+  .find((p) => existsSync(p));
 const oldNode =
   systemNode &&
   Number(spawnSync(systemNode, ['-p', 'process.versions.node.split(".")[0]']).stdout.toString().trim()) < 22
@@ -23,7 +27,7 @@ describe('the CLI on a Node older than 22.19', () => {
   when('re-runs itself under the project Node and works', () => {
     const r = spawnSync(oldNode!, [bin, '--help'], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: '/usr/bin:/bin' }
+      env: { ...process.env, PATH: dirname(oldNode!) }
     });
     expect(r.stderr).not.toContain("reading 'bind'");
     expect([r.status, r.stdout]).toEqual([0, expect.stringContaining('Usage: ask-istio-action')]);
