@@ -10,6 +10,11 @@ export const REPOSITORY_ANNOTATION = 'ask-istio.dev/repository';
 export const PR_ANNOTATION = 'ask-istio.dev/pull-request';
 export const SHA_ANNOTATION = 'ask-istio.dev/commit-sha';
 
+/** Selects what this action applied for one component (routing, gateway, …). */
+export function componentSelector(component: string): string {
+  return `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${component}`;
+}
+
 export interface Ownership {
   labels: Record<string, string>;
   annotations: Record<string, string>;

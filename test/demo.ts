@@ -54,8 +54,11 @@ try {
   });
   log.end();
   console.log('\n=== outputs ===\n| Output | Value |\n| --- | --- |');
-  for (const [k, v] of Object.entries(result.outputs))
-    console.log(`| ${k} | ${log.mask(v.length > 120 ? `${v.slice(0, 117)}...` : v)} |`);
+  for (const [k, v] of Object.entries(result.outputs)) {
+    // Masked before it is shortened: a cut could otherwise leave the start of a secret unmasked.
+    const shown = log.mask(v);
+    console.log(`| ${k} | ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown} |`);
+  }
   console.log('\n=== job summary ===\n' + result.summary);
   if (result.code !== 0) throw new Error(`the action failed (exit ${result.code})`);
   // What a Bookinfo pod really got from the sidecar injector (istiod's own on `current`).

@@ -23,12 +23,11 @@ import {
   planGatewayApi,
   planNamespace
 } from './plan.js';
-import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
-import type { ObjectRef } from '../kube/objects.js';
+import { componentSelector } from '../ownership.js';
 import { withDiagnostics } from '../kube/diagnostics.js';
-import { applyLogged } from '../kube/logged.js';
+import { applyLogged, listRefs } from '../kube/logged.js';
 import { componentRow } from '../kube/readiness.js';
-import { describeRef, refOf } from '../kube/objects.js';
+import { describeRef, refOf, refsNotIn } from '../kube/objects.js';
 import {
   peerAuthenticationView,
   ROOT_NAMESPACE,
@@ -285,29 +284,13 @@ export async function bookinfoGatewayObjects(
   });
 }
 
-/** Gateway objects of either ingress mode that an earlier run applied here (found by our labels). */
-async function previousGatewayObjects(kube: Kube, namespace: string): Promise<ObjectRef[]> {
-  const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${GATEWAY_COMPONENT}`;
-  const refs: ObjectRef[] = [];
-  for (const [apiVersion, kind] of [
-    ['networking.istio.io/v1', 'VirtualService'],
-    ['networking.istio.io/v1', 'Gateway'],
-    ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
-    ['gateway.networking.k8s.io/v1', 'Gateway']
-  ] as const) {
-    try {
-      for (const o of await kube.list(apiVersion, kind, { namespace, labelSelector }))
-        refs.push({ apiVersion, kind, namespace, name: o.metadata.name });
-    } catch (err) {
-      // A kind this cluster does not serve (no Gateway API CRDs, an Istio without v1) has nothing stale.
-      core.debug(`listing ${kind}: ${messageOf(err)}`);
-    }
-  }
-  return refs;
-}
-
-const groupKindName = (r: ObjectRef): string =>
-  `${r.apiVersion.split('/')[0]}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+/** Gateway objects of either ingress mode, as an earlier run may have applied them. */
+const GATEWAY_KINDS = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+  { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' }
+];
 
 export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   const { kube, config, report } = args;
@@ -329,10 +312,13 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
   // Switching ingress modes: the other mode's Gateway and route go (the shared ingress stops serving this
   // preview's host; a Kubernetes Gateway takes its generated Deployment and Service with it).
-  const wanted = new Set(objects.map((o) => groupKindName(refOf(o))));
-  const stale = (await previousGatewayObjects(kube, config.namespace)).filter(
-    (r) => !wanted.has(groupKindName(r))
+  const previous = await listRefs(
+    kube,
+    GATEWAY_KINDS,
+    config.namespace,
+    componentSelector(GATEWAY_COMPONENT)
   );
+  const stale = refsNotIn(previous, objects);
   for (const ref of stale.sort((a, b) => (a.kind === 'Gateway' ? 1 : 0) - (b.kind === 'Gateway' ? 1 : 0))) {
     if (config.lifecycle.dryRun) {
       report.plan.push(`${describeRef(ref)} would be deleted`);

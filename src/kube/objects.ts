@@ -69,6 +69,26 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** An object's identity whatever version it is served at: "group/Kind/namespace/name". */
+export function groupKindKey(o: {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}): string {
+  return `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+}
+
+/**
+ * The refs in `previous` that `objects` no longer has: what an earlier run applied and a new plan drops.
+ * Compared by API group, kind, namespace and name, so a served-version change (v1alpha3 → v1) is the same
+ * object.
+ */
+export function refsNotIn(previous: readonly ObjectRef[], objects: readonly KubeObject[]): ObjectRef[] {
+  const wanted = new Set(objects.map((o) => groupKindKey(refOf(o))));
+  return previous.filter((ref) => !wanted.has(groupKindKey(ref)));
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -7,22 +7,16 @@ import * as core from '@actions/core';
 import { ActionError, messageOf } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
-import { describeRef, type ObjectRef } from '../kube/objects.js';
-import {
-  COMPONENT_LABEL,
-  CREATED_AT_ANNOTATION,
-  MANAGED_BY,
-  MANAGED_BY_LABEL,
-  type Ownership
-} from '../ownership.js';
+import { listRefs } from '../kube/logged.js';
+import { describeRef, refsNotIn } from '../kube/objects.js';
+import { componentSelector, CREATED_AT_ANNOTATION, type Ownership } from '../ownership.js';
 import type { RunReport } from '../report/model.js';
 import {
   networkingApiVersion,
   planRouting,
   securityApiVersion,
   requiredSampleFiles,
-  ROUTING_COMPONENT,
-  staleObjects
+  ROUTING_COMPONENT
 } from './plan.js';
 import { CUSTOM_VARIANTS } from './variants.js';
 import { GATEWAY_API_DIR, planHttpRoutes, requiredGatewayApiFiles, VERSIONS_FILE } from './gatewayApiPlan.js';
@@ -38,33 +32,6 @@ export interface ApplyRoutingArgs {
   readSample: (relativePath: string) => Promise<string>;
   istioVersion: string;
   report: RunReport;
-}
-
-/** What an earlier run applied for routing in this namespace (found by our labels), in either ingress mode. */
-async function previousObjects(
-  kube: Kube,
-  kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
-  namespace: string
-): Promise<ObjectRef[]> {
-  const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${ROUTING_COMPONENT}`;
-  const refs: ObjectRef[] = [];
-  for (const { apiVersion: version, kind } of kinds) {
-    try {
-      const items = await kube.list(version, kind, { namespace, labelSelector });
-      refs.push(
-        ...items.map((o) => ({
-          apiVersion: o.apiVersion ?? version,
-          kind,
-          namespace,
-          name: o.metadata.name
-        }))
-      );
-    } catch (err) {
-      // Before Istio's (or the Gateway API's) CRDs exist there is nothing of that kind to replace.
-      core.debug(`listing ${kind}: ${messageOf(err)}`);
-    }
-  }
-  return refs;
 }
 
 /**
@@ -153,7 +120,8 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     );
   }
 
-  const previous = await previousObjects(
+  // What an earlier run applied for routing here, in either ingress mode.
+  const previous = await listRefs(
     kube,
     [
       { apiVersion, kind: 'VirtualService' },
@@ -162,9 +130,10 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
       { apiVersion: GATEWAY_API_VERSION_V1, kind: 'HTTPRoute' },
       { apiVersion: 'v1', kind: 'Service' }
     ],
-    config.namespace
+    config.namespace,
+    componentSelector(ROUTING_COMPONENT)
   );
-  const stale = staleObjects(previous, plan).sort(
+  const stale = refsNotIn(previous, plan.objects).sort(
     (a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind)
   );
   const applied: string[] = [];

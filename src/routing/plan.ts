@@ -10,7 +10,8 @@ import { COMPONENT_LABEL } from '../ownership.js';
 import { expectationFromObjects, shortHost } from './expect.js';
 import { userVirtualService, weightedVirtualService, type SubsetWeight } from './generate.js';
 import { CUSTOM_VARIANTS, findVariant, suggestVariant, variantNames } from './variants.js';
-import type { Expectation, KubeObject, ObjectRef } from './types.js';
+import { groupKindKey, groupOf } from '../kube/objects.js';
+import type { Expectation, KubeObject } from './types.js';
 
 export { NETWORKING_GROUP, networkingApiVersion, securityApiVersion } from '../istio/apis.js';
 export const ROUTING_COMPONENT = 'routing';
@@ -111,10 +112,6 @@ function sample(ctx: PlanContext, file: string, istioHint: string): KubeObject[]
   return parseYaml(text, `samples/bookinfo/networking/${file}`);
 }
 
-const groupOf = (apiVersion: string): string =>
-  apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
-const keyOf = (o: { apiVersion: string; kind: string; name: string; namespace?: string }): string =>
-  `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
 const label = (o: KubeObject): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** Custom weights and/or user routing from the routing-* inputs. */
@@ -316,7 +313,7 @@ export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
   const problems: string[] = [];
   const seen = new Map<string, KubeObject>();
   for (const o of objects) {
-    const key = keyOf({ ...o.metadata, apiVersion: o.apiVersion, kind: o.kind });
+    const key = groupKindKey({ ...o.metadata, apiVersion: o.apiVersion, kind: o.kind });
     if (seen.has(key)) problems.push(`${label(o)} is defined twice`);
     seen.set(key, o);
   }
@@ -355,20 +352,4 @@ export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
   ];
   if (objects.length === 0) describe.push('no VirtualService or DestinationRule (default load balancing)');
   return { variant: cfg.variant, objects, expect, describe };
-}
-
-export function refOf(o: KubeObject): ObjectRef {
-  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
-}
-
-/**
- * Objects a previous variant applied that the new plan no longer has: delete them so no stale
- * VirtualService keeps routing. Compared by API group, kind, namespace and name — a served-version
- * change (v1alpha3 → v1) is the same object.
- */
-export function staleObjects(previous: ObjectRef[], plan: Pick<RoutingPlan, 'objects'>): ObjectRef[] {
-  const wanted = new Set(
-    plan.objects.map((o) => keyOf({ ...o.metadata, apiVersion: o.apiVersion, kind: o.kind }))
-  );
-  return previous.filter((ref) => !wanted.has(keyOf(ref)));
 }

@@ -26,7 +26,8 @@ const SILENT = new Set([
 ]);
 
 export class RunnerLog {
-  private readonly masks = new Set<string>();
+  /** Masked values, longest first, so a secret containing a shorter one is masked whole. */
+  private masks: string[] = [];
   private partial = '';
   private readonly out: (line: string) => void;
   private readonly debug: boolean;
@@ -52,8 +53,7 @@ export class RunnerLog {
   /** A value as the runner would print it: every masked secret replaced by ***. */
   mask(text: string): string {
     let out = text;
-    // Longest first, so a secret containing a shorter one is masked whole.
-    for (const m of [...this.masks].sort((a, b) => b.length - a.length)) out = out.split(m).join('***');
+    for (const m of this.masks) out = out.split(m).join('***');
     return out;
   }
 
@@ -63,7 +63,8 @@ export class RunnerLog {
     const [, name = '', props = '', rawData = ''] = m;
     const data = unescapeData(rawData);
     if (name === 'add-mask') {
-      if (data.trim()) this.masks.add(data);
+      if (data.trim() && !this.masks.includes(data))
+        this.masks = [...this.masks, data].sort((a, b) => b.length - a.length);
       return;
     }
     if (SILENT.has(name)) return;

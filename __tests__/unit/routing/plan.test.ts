@@ -2,17 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import { ActionError, InputError } from '../../../src/errors.js';
 import type { RoutingConfig } from '../../../src/inputs/config.js';
 import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../../../src/ownership.js';
+import { refOf, refsNotIn, type ObjectRef } from '../../../src/kube/objects.js';
 import {
   networkingApiVersion,
   planRouting,
-  refOf,
   requiredSampleFiles,
-  staleObjects,
-  type PlanContext
+  type PlanContext,
+  type RoutingPlan
 } from '../../../src/routing/plan.js';
 import { sampleFiles } from './samples.js';
 
 const V1 = 'networking.istio.io/v1';
+/** What the routing step deletes: the previous run's objects that the new plan no longer has. */
+const staleObjects = (previous: ObjectRef[], plan: RoutingPlan): ObjectRef[] =>
+  refsNotIn(previous, plan.objects);
 const V1A3 = 'networking.istio.io/v1alpha3';
 
 function ctx(over: Partial<PlanContext> = {}): PlanContext {
@@ -429,7 +432,7 @@ spec:
   });
 });
 
-describe('staleObjects', () => {
+describe('stale routing objects (refsNotIn)', () => {
   it('deletes what the previous variant had and the new one does not', () => {
     const previous = planRouting(
       cfg('ratings-test-delay'),
