@@ -9,6 +9,13 @@ export const CREATED_AT_ANNOTATION = 'ask-istio.dev/created-at';
 export const REPOSITORY_ANNOTATION = 'ask-istio.dev/repository';
 export const PR_ANNOTATION = 'ask-istio.dev/pull-request';
 export const SHA_ANNOTATION = 'ask-istio.dev/commit-sha';
+/** Namespaces the action never deploys into or deletes: they belong to the platform or to Istio. */
+export const SYSTEM_NAMESPACES: readonly string[] = [
+  'istio-system',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease'
+];
 
 /** Selects what this action applied for one component (routing, gateway, …). */
 export function componentSelector(component: string): string {

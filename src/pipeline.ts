@@ -31,7 +31,7 @@ import { teardownPreview, prunePreviews } from './lifecycle/previews.js';
 
 async function connect(config: Config, report: RunReport, signal?: AbortSignal) {
   const creds = await report.steps.run('Authenticate', async (note) => {
-    const c = await authenticate(config.auth, { runnerTemp: process.env.RUNNER_TEMP ?? '' });
+    const c = await authenticate(config.auth, { runnerTemp: process.env.RUNNER_TEMP ?? '', signal });
     note(`${c.source} → ${c.server}`);
     return c;
   });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { ActionError } from '../errors.js';
+import { retry } from '../retry.js';
 import type { AuthConfig } from '../inputs/config.js';
 import {
   assumeRoleWithOidc,
@@ -48,6 +49,8 @@ export interface AuthDeps {
   runId?: string;
   /** Network retry policy; attempts include the first try. */
   retry?: { attempts: number; baseDelayMs: number };
+  /** The job's cancellation: stops a retry wait at once. */
+  signal?: AbortSignal;
 }
 
 export { KUBECONFIG_FILE_PREFIX, STATE_KUBECONFIG_PATH } from './state.js';
@@ -55,6 +58,8 @@ export { KUBECONFIG_FILE_PREFIX, STATE_KUBECONFIG_PATH } from './state.js';
 // STS credentials only live long enough for one ACK call; 900 s is the shortest STS allows.
 const STS_DURATION_SECONDS = 900;
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
+// Backoff doubles per attempt up to this (4 attempts with 1 s base stay below it).
+const MAX_RETRY_DELAY_MS = 10_000;
 
 function mask(values: Iterable<string | undefined>): string[] {
   const out: string[] = [];
@@ -67,8 +72,6 @@ function mask(values: Iterable<string | undefined>): string[] {
   return out;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs an OpenAPI call, retrying only what can succeed on a second try (network, 5xx, throttling). */
 async function withRetry<T>(
   fn: () => Promise<T>,
@@ -77,20 +80,32 @@ async function withRetry<T>(
 ): Promise<T> {
   const { attempts, baseDelayMs } = deps.retry ?? DEFAULT_RETRY;
   const log = deps.log ?? core.info;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const info = classifySdkError(err);
-      if (!info.retryable || attempt >= attempts) {
-        throw authError(info, { ...ctx, endpoint: describeEndpoint(ctx.endpoint), attempts: attempt });
+  let tried = 0;
+  try {
+    return await retry(
+      () => {
+        tried++;
+        return fn();
+      },
+      {
+        policy: { attempts, baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS },
+        retryable: (err) => classifySdkError(err).retryable,
+        signal: deps.signal,
+        onRetry: (err, next) => {
+          const info = classifySdkError(err);
+          log(
+            `${ctx.call} failed (${info.code ?? info.kind}); retrying in ${next.delayMs} ms (attempt ${next.attempt} of ${next.attempts}).`
+          );
+        }
       }
-      const delay = baseDelayMs * 2 ** (attempt - 1);
-      log(
-        `${ctx.call} failed (${info.code ?? info.kind}); retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
-      );
-      await sleep(delay);
-    }
+    );
+  } catch (err) {
+    if (deps.signal?.aborted) throw err;
+    throw authError(classifySdkError(err), {
+      ...ctx,
+      endpoint: describeEndpoint(ctx.endpoint),
+      attempts: tried
+    });
   }
 }
 

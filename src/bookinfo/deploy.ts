@@ -11,7 +11,7 @@ import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
 import { deploymentReady, podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
-import { abortReason, sleep } from '../kube/transport.js';
+import { retry } from '../retry.js';
 import {
   BOOKINFO_FILE,
   GATEWAY_API_FILE,
@@ -238,31 +238,33 @@ export async function checkProductpage(
   namespace: string,
   timeoutMs: number
 ): Promise<void> {
-  const deadline = Date.now() + Math.min(timeoutMs, 60_000);
-  let last: string;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await kube.proxyGet(namespace, 'productpage', PRODUCTPAGE_PORT, '/productpage');
-      if (res.status === 200 && res.body.includes(PRODUCTPAGE_TEXT)) {
-        core.info('productpage answers "Simple Bookstore App" (through the API server service proxy)');
-        return;
+  try {
+    await retry(
+      async () => {
+        const res = await kube.proxyGet(namespace, 'productpage', PRODUCTPAGE_PORT, '/productpage');
+        if (res.status !== 200 || !res.body.includes(PRODUCTPAGE_TEXT)) throw new Error(`HTTP ${res.status}`);
+      },
+      {
+        // Poll until the page answers, within the step's time and at most a minute. A cancelled job stops
+        // at once: polling on would lose the race with the hard exit, and with it the outputs and summary.
+        policy: {
+          attempts: Infinity,
+          baseDelayMs: 200,
+          maxDelayMs: 2000,
+          budgetMs: Math.min(timeoutMs, 60_000)
+        },
+        retryable: () => true,
+        signal: kube.signal
       }
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      // A cancelled job stops here: polling on would lose the race with the hard exit, and with it the
-      // outputs and the summary.
-      if (kube.signal?.aborted) throw abortReason(kube.signal);
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() > deadline) break;
-    await sleep(Math.min(2000, 200 * 2 ** attempt), kube.signal);
+    );
+  } catch (err) {
+    if (kube.signal?.aborted) throw err;
+    throw new ActionError(
+      `productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${err instanceof Error ? err.message : String(err)}`,
+      { hint: 'check the productpage pod logs and that the Service productpage has endpoints' }
+    );
   }
-  throw new ActionError(
-    `productpage in namespace ${namespace} did not answer "Simple Bookstore App": ${last}`,
-    {
-      hint: 'check the productpage pod logs and that the Service productpage has endpoints'
-    }
-  );
+  core.info('productpage answers "Simple Bookstore App" (through the API server service proxy)');
 }
 
 /** Bookinfo's Gateway + route as they will be applied (for checks before anything is applied). */

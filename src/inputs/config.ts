@@ -1,6 +1,16 @@
 // The one typed view of the action's inputs. Produced by parseConfig() (pure) from the raw input
 // strings; nothing else in the action reads inputs.
 
+import type {
+  ADDONS,
+  CHECK_MODES,
+  DATAPLANE_MODES,
+  INGRESS_MODES,
+  INSTALL_MODES,
+  ISTIO_CNI,
+  MODES
+} from './spec.js';
+
 export type AuthConfig =
   | {
       kind: 'kubeconfig';
@@ -35,13 +45,13 @@ export type AuthConfig =
       oidcAudience: string;
     };
 
-export type InstallMode = 'auto' | 'always' | 'never';
-export type CheckMode = 'fail' | 'warn';
-export type Mode = 'deploy' | 'teardown' | 'prune';
-export type Addon = 'kiali' | 'prometheus' | 'grafana' | 'jaeger';
-export type IstioCni = 'auto' | 'true' | 'false';
-export type DataplaneMode = 'sidecar' | 'ambient';
-export type IngressMode = 'istio-gateway' | 'gateway-api';
+export type InstallMode = (typeof INSTALL_MODES)[number];
+export type CheckMode = (typeof CHECK_MODES)[number];
+export type Mode = (typeof MODES)[number];
+export type Addon = (typeof ADDONS)[number];
+export type IstioCni = (typeof ISTIO_CNI)[number];
+export type DataplaneMode = (typeof DATAPLANE_MODES)[number];
+export type IngressMode = (typeof INGRESS_MODES)[number];
 
 export interface IstioConfig {
   /** As given: 'latest', '1.30', '1.30.3' (a leading v is removed). */
@@ -60,17 +70,34 @@ export interface IstioConfig {
   egressGateway: boolean;
 }
 
-export interface RoutingConfig {
-  /** Variant name from the variant table, or 'custom-weights' / 'custom-user' / 'file'. */
-  variant: string;
-  weights?: Array<{ subset: string; weight: number }>;
-  service: string;
-  user?: string;
-  userVersion?: string;
-  /** Absolute path of the user's routing manifests (resolved against the workspace). */
-  file?: string;
-  mtls: boolean;
+export interface SubsetWeight {
+  subset: string;
+  weight: number;
 }
+
+/**
+ * What routing the inputs ask for, one shape per way of asking. Validated by the parser (weights are
+ * whole numbers summing to 100, a user comes with a version, a variant is in the table), so the planners
+ * only translate. `variant` is the name shown in logs, outputs and annotations.
+ */
+export type RoutingConfig = { service: string; mtls: boolean } & (
+  | { kind: 'variant'; /** A name from the variant table (routing/variants.ts). */ variant: string }
+  | { kind: 'weights'; variant: 'custom-weights'; weights: SubsetWeight[] }
+  | {
+      kind: 'user';
+      variant: 'custom-user';
+      user: string;
+      userVersion: string;
+      /** Where everyone else goes (routing-weights); all to v1 when not given. */
+      weights?: SubsetWeight[];
+    }
+  | {
+      kind: 'file';
+      variant: 'file';
+      /** Absolute path of the user's routing manifests (resolved against the workspace). */
+      file: string;
+    }
+);
 
 export interface VerifyConfig {
   smokeTest: boolean;

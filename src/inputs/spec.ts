@@ -16,6 +16,9 @@ export interface InputSpec {
   readonly description: string;
   /** Allowed values of an enum input. */
   readonly values?: readonly string[];
+  /** Inclusive range of an int input, or of a duration input in milliseconds. */
+  readonly min?: number;
+  readonly max?: number;
   /** A valid value, shown in error messages and --help. */
   readonly example: string;
 }
@@ -52,6 +55,14 @@ export const ISTIO_PROFILES = [
   'preview',
   'ambient'
 ] as const;
+
+// Values of the enum inputs; config.ts derives its types from these, so the two cannot drift apart.
+export const INSTALL_MODES = ['auto', 'always', 'never'] as const;
+export const CHECK_MODES = ['fail', 'warn'] as const;
+export const ISTIO_CNI = ['auto', 'true', 'false'] as const;
+export const DATAPLANE_MODES = ['sidecar', 'ambient'] as const;
+export const INGRESS_MODES = ['istio-gateway', 'gateway-api'] as const;
+export const MODES = ['deploy', 'teardown', 'prune'] as const;
 
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/istio/istio/releases/download';
 
@@ -156,6 +167,8 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'auth',
     kind: 'int',
     default: '60',
+    min: 15,
+    max: 4320,
     example: '120',
     description: 'Lifetime of the kubeconfig fetched in ways 2 and 3, in minutes (15 to 4320).'
   },
@@ -226,7 +239,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'istio',
     kind: 'enum',
     default: 'auto',
-    values: ['auto', 'always', 'never'],
+    values: INSTALL_MODES,
     example: 'auto',
     description:
       '`auto`: install unless the same Istio version is already running; `always`: (re)install; `never`: require an existing install.'
@@ -236,7 +249,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'istio',
     kind: 'enum',
     default: 'fail',
-    values: ['fail', 'warn'],
+    values: CHECK_MODES,
     example: 'warn',
     description: 'What to do when the Istio version does not support the cluster version: `fail` or `warn`.'
   },
@@ -245,7 +258,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'istio',
     kind: 'enum',
     default: 'auto',
-    values: ['auto', 'true', 'false'],
+    values: ISTIO_CNI,
     example: 'false',
     description:
       'Install the Istio CNI node agent: `auto` decides from the cluster (off on serverless ASK, which has no DaemonSets).'
@@ -255,7 +268,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'istio',
     kind: 'enum',
     default: 'sidecar',
-    values: ['sidecar', 'ambient'],
+    values: DATAPLANE_MODES,
     example: 'sidecar',
     description: 'Data plane mode: `sidecar` (injected proxies) or `ambient`.'
   },
@@ -307,7 +320,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'app',
     kind: 'enum',
     default: 'istio-gateway',
-    values: ['istio-gateway', 'gateway-api'],
+    values: INGRESS_MODES,
     example: 'gateway-api',
     description:
       'How Bookinfo is exposed: `istio-gateway` (the shared istio-ingressgateway, Istio Gateway + VirtualService) or `gateway-api` (a Kubernetes Gateway of its own per namespace, with its own load balancer, and HTTPRoutes; Istio 1.22+, Kubernetes 1.26+).'
@@ -343,6 +356,8 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'app',
     kind: 'duration',
     default: '10m',
+    min: 1_000,
+    max: 6 * 3_600_000,
     example: '90s',
     description:
       'How long to wait for each rollout and for the load balancer address, e.g. `90s`, `10m`, `1h30m`.'
@@ -440,6 +455,8 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'verify',
     kind: 'int',
     default: '30',
+    min: 1,
+    max: 10_000,
     example: '100',
     description: 'Number of requests per identity for routing verification (1 to 10000).'
   },
@@ -449,7 +466,7 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'lifecycle',
     kind: 'enum',
     default: 'deploy',
-    values: ['deploy', 'teardown', 'prune'],
+    values: MODES,
     example: 'teardown',
     description:
       '`deploy`; `teardown` deletes the namespace (e.g. when a PR closes); `prune` deletes preview namespaces older than `prune-older-than`.'
@@ -475,6 +492,8 @@ export const INPUTS: readonly InputSpec[] = [
     group: 'lifecycle',
     kind: 'duration',
     default: '72h',
+    min: 60_000,
+    max: 365 * 86_400_000,
     example: '7d',
     description: 'In `prune` mode, delete preview namespaces created by this action longer ago than this.'
   },

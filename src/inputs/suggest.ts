@@ -1,7 +1,8 @@
 // "Did you mean" for enum-like inputs and CLI flags: the closest candidate by edit distance,
 // offered only when it is close enough to be a plausible typo.
 
-function editDistance(a: string, b: string): number {
+/** Edit distance (insert, delete, substitute). */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

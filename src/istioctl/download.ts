@@ -6,22 +6,18 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ActionError } from '../errors.js';
+import { parseRetryAfter, retry, type RetryPolicy } from '../retry.js';
 import type { Logger } from './log.js';
 
 export type FetchFn = typeof fetch;
 
-export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
+export interface DownloadPolicy extends RetryPolicy {
   /** An attempt fails when no byte arrives for this long (headers or body). */
   idleTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
+export const DEFAULT_RETRY: DownloadPolicy = {
   attempts: 4,
   baseDelayMs: 1000,
   maxDelayMs: 20_000,
@@ -30,7 +26,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface HttpOptions {
   fetch?: FetchFn;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<DownloadPolicy>;
   log: Logger;
   signal?: AbortSignal;
   headers?: Record<string, string>;
@@ -51,9 +47,7 @@ export class HttpStatusError extends Error {
     this.url = url;
     this.body = body;
     this.headers = headers;
-    const retryAfter = Number(headers.get('retry-after'));
-    if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers.has('retry-after'))
-      this.retryAfterMs = retryAfter * 1000;
+    this.retryAfterMs = parseRetryAfter(headers.get('retry-after'));
   }
 }
 
@@ -100,19 +94,7 @@ export function isRetryable(err: unknown): boolean {
   return isErrorLike(err);
 }
 
-/** Delay before attempt `attempt + 1`: exponential, capped, with jitter in [d/2, d]; Retry-After wins when longer. */
-export function backoffDelay(
-  attempt: number,
-  policy: RetryPolicy,
-  random: () => number = Math.random,
-  retryAfterMs?: number
-): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.round(exp / 2 + (random() * exp) / 2);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, 60_000));
-}
-
-export function retryPolicy(overrides?: Partial<RetryPolicy>): RetryPolicy {
+export function retryPolicy(overrides?: Partial<DownloadPolicy>): DownloadPolicy {
   return { ...DEFAULT_RETRY, ...overrides };
 }
 
@@ -123,27 +105,26 @@ export async function withRetry<T>(
   opts: HttpOptions
 ): Promise<T> {
   const policy = retryPolicy(opts.retry);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (opts.signal?.aborted) throw cancelled(what, opts.signal);
-      if (attempt >= policy.attempts || !isRetryable(err)) {
-        if (isErrorLike(err) && attempt > 1) err.message += ` (after ${attempt} attempts)`;
-        throw err;
-      }
-      const delay = backoffDelay(
-        attempt,
-        policy,
-        Math.random,
-        err instanceof HttpStatusError ? err.retryAfterMs : undefined
-      );
-      opts.log.warning(
-        `${what}: ${describeNetworkError(err)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`
-      );
-      await sleep(delay, undefined, { signal: opts.signal }).catch(() => undefined);
-      if (opts.signal?.aborted) throw cancelled(what, opts.signal);
-    }
+  let attempts = 0;
+  const counted = (attempt: number): Promise<T> => {
+    attempts = attempt;
+    return fn(attempt);
+  };
+  try {
+    return await retry(counted, {
+      policy,
+      retryable: isRetryable,
+      retryAfterMs: (err) => (err instanceof HttpStatusError ? err.retryAfterMs : undefined),
+      signal: opts.signal,
+      onRetry: (err, next) =>
+        opts.log.warning(
+          `${what}: ${describeNetworkError(err)}; retrying in ${(next.delayMs / 1000).toFixed(1)}s (attempt ${next.attempt} of ${next.attempts})`
+        )
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw cancelled(what, opts.signal);
+    if (isErrorLike(err) && attempts > 1) err.message += ` (after ${attempts} attempts)`;
+    throw err;
   }
 }
 

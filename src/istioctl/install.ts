@@ -14,7 +14,7 @@ import {
   fetchText,
   HttpStatusError,
   type FetchFn,
-  type RetryPolicy
+  type DownloadPolicy
 } from './download.js';
 import { coreLogger, type Logger } from './log.js';
 import {
@@ -35,7 +35,7 @@ export interface DownloadContext {
   apiUrl?: string;
   log?: Logger;
   fetch?: FetchFn;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<DownloadPolicy>;
   signal?: AbortSignal;
   /** Runner OS/arch in Node's names; default: this process's. */
   os?: string;

@@ -4,7 +4,7 @@ import { parse } from 'semver';
 import { ActionError } from '../errors.js';
 
 /** Istio's default release location; the GitHub API is used to list versions only for this one. */
-export const DEFAULT_DOWNLOAD_URL = 'https://github.com/istio/istio/releases/download';
+export { DEFAULT_DOWNLOAD_URL } from '../inputs/spec.js';
 
 /** The `<plat>` part of `istioctl-<ver>-<plat>.tar.gz`. */
 export type PlatformKey =

@@ -10,7 +10,7 @@ import {
   HttpStatusError,
   describeNetworkError,
   type FetchFn,
-  type RetryPolicy
+  type DownloadPolicy
 } from './download.js';
 import { coreLogger, type Logger } from './log.js';
 import { DEFAULT_DOWNLOAD_URL } from './platform.js';
@@ -25,7 +25,7 @@ export interface ListReleasesOptions {
   /** The job's own API root; default GITHUB_API_URL, then https://api.github.com. */
   jobApiUrl?: string;
   fetch?: FetchFn;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<DownloadPolicy>;
   log?: Logger;
   signal?: AbortSignal;
 }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ActionError } from '../errors.js';
+import { retry } from '../retry.js';
 import { coreLogger, type Logger } from './log.js';
 import { parseIstioctlVersion } from './versions.js';
 
@@ -54,8 +55,7 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const KILL_GRACE_MS = 5_000;
 const STDERR_TAIL_LINES = 20;
 /** Attempts of a read-only command that failed because the API server was briefly unavailable. */
-const TRANSIENT_ATTEMPTS = 4;
-const TRANSIENT_BASE_DELAY_MS = 1_000;
+const TRANSIENT_RETRY = { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 8_000 };
 // Read-only subcommands (first words): safe to run again. install/apply/uninstall are not retried here —
 // a half-applied install is the caller's decision.
 const READ_ONLY = new Set(['analyze', 'version', 'x precheck', 'verify-install', 'proxy-status']);
@@ -106,18 +106,33 @@ export class Istioctl {
    */
   async run(args: readonly string[], ro: RunOptions = {}): Promise<RunResult> {
     const readOnly = READ_ONLY.has(describeCommand(args).replace(/^istioctl /, ''));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.runOnce(args, ro);
-      } catch (err) {
-        const transient = err instanceof TransientIstioctlError;
-        if (!transient || !readOnly || attempt >= TRANSIENT_ATTEMPTS) throw transient ? err.error : err;
-        const delay = Math.round(TRANSIENT_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
-        this.log.info(
-          `${describeCommand(args)} failed because the API server was unavailable; retrying in ${delay} ms (attempt ${attempt + 1}/${TRANSIENT_ATTEMPTS})`
-        );
-        await abortableDelay(delay, [this.opts.signal, ro.signal]);
+    const signal = AbortSignal.any(
+      [this.opts.signal, ro.signal].filter((x): x is AbortSignal => x !== undefined)
+    );
+    let last: unknown;
+    const attempt = (): Promise<RunResult> =>
+      this.runOnce(args, ro).catch((err: unknown) => {
+        last = err;
+        throw err;
+      });
+    try {
+      return await retry(attempt, {
+        policy: TRANSIENT_RETRY,
+        retryable: (err) => err instanceof TransientIstioctlError && readOnly,
+        signal,
+        onRetry: (_err, next) =>
+          this.log.info(
+            `${describeCommand(args)} failed because the API server was unavailable; retrying in ${next.delayMs} ms (attempt ${next.attempt}/${next.attempts})`
+          )
+      });
+    } catch (err) {
+      if (signal.aborted) {
+        // Cancelled while istioctl ran: its own report (what it printed before it was stopped); while
+        // waiting to run it again: say that.
+        if (last instanceof ActionError) throw last;
+        throw new ActionError('cancelled while waiting to retry istioctl', { cause: err });
       }
+      throw err instanceof TransientIstioctlError ? err.error : err;
     }
   }
 
@@ -296,24 +311,6 @@ class TransientIstioctlError extends Error {
     super(error.message);
     this.error = error;
   }
-}
-
-/** Waits `ms`, or rejects with a cancellation error as soon as one of the signals aborts. */
-function abortableDelay(ms: number, signals: Array<AbortSignal | undefined>): Promise<void> {
-  const live = signals.filter((s): s is AbortSignal => s !== undefined);
-  return new Promise((resolve, reject) => {
-    const cancelled = (): ActionError => new ActionError('cancelled while waiting to retry istioctl');
-    if (live.some((s) => s.aborted)) return reject(cancelled());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      for (const s of live) s.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 interface SpawnOutcome {

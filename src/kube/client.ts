@@ -13,7 +13,8 @@ import {
   type KubeObject,
   type ObjectRef
 } from './objects.js';
-import { Transport, type KubeStats, type RetryPolicy } from './transport.js';
+import { Transport, type KubeStats } from './transport.js';
+import type { RetryPolicy } from '../retry.js';
 import { describeQuery, waitUntil, type WaitCheck, type WaitOptions, type WaitQuery } from './watch.js';
 
 export type { KubeStats } from './transport.js';

@@ -251,22 +251,3 @@ export function networkError(req: RequestInfo, err: unknown, attempts: number): 
     }
   );
 }
-
-/** The longest Retry-After we wait out; the caller's deadline (signal) may cut it shorter. */
-export const RETRY_AFTER_CAP_MS = 30_000;
-
-/** Delay before retry `attempt` (1-based): Retry-After when the server sent one, else exponential with jitter. */
-export function retryDelayMs(
-  attempt: number,
-  retryAfter: string | undefined,
-  baseMs: number,
-  maxMs: number,
-  random = Math.random
-): number {
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, RETRY_AFTER_CAP_MS);
-  }
-  const exp = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
-}

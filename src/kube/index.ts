@@ -3,6 +3,7 @@ export * from './objects.js';
 export * from './readiness.js';
 export { Kube, UnknownKindError, isNotFound } from './client.js';
 export type { ApplyOptions, ApplyOutcome, ConnectOptions, ResourceInfo, ServerVersion } from './client.js';
-export type { KubeStats, RetryPolicy } from './transport.js';
+export type { KubeStats } from './transport.js';
+export type { RetryPolicy } from '../retry.js';
 export type { WaitCheck, WaitOptions, WaitQuery } from './watch.js';
 export { KubeApiError, roleRuleFor } from './errors.js';

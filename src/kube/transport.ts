@@ -5,14 +5,8 @@
 
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { ActionError } from '../errors.js';
-import {
-  apiError,
-  isRetryable,
-  networkError,
-  permanentServerError,
-  retryDelayMs,
-  type RequestInfo
-} from './errors.js';
+import { apiError, isRetryable, networkError, permanentServerError, type RequestInfo } from './errors.js';
+import { abortReason, backoffDelay, parseRetryAfter, sleep, type RetryPolicy } from '../retry.js';
 
 export interface KubeStats {
   /** Every HTTP request sent, retries and watches included. */
@@ -23,12 +17,6 @@ export interface KubeStats {
   watches: number;
   /** Times a watch had to start over from a fresh list (410 Gone, error events). */
   relists: number;
-}
-
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
 }
 
 export interface TransportOptions {
@@ -71,29 +59,6 @@ type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 // 8 attempts wait 8–16 s in total (jittered exponential backoff): long enough to ride out an apiserver
 // restart (a few seconds of refused/reset connections), short enough that a dead server fails fast.
 const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5000 };
-
-/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** The error to surface when a caller's signal aborted: its own reason when it gave an Error. */
-export function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name !== 'AbortError') return reason;
-  return new ActionError('cancelled: the operation was aborted before it finished');
-}
 
 export class Transport {
   readonly stats: KubeStats = { requests: 0, writes: 0, watches: 0, relists: 0 };
@@ -241,12 +206,9 @@ export class Transport {
           ? isRetryable(status, failure) && !permanentServerError(res?.text ?? '')
           : req.retry === 'network' && status === 0 && isRetryable(0, failure);
       if (retryable && attempt < this.retryPolicy.attempts) {
-        const delay = retryDelayMs(
-          attempt,
-          res?.headers['retry-after'],
-          this.retryPolicy.baseDelayMs,
-          this.retryPolicy.maxDelayMs
-        );
+        const delay = backoffDelay(attempt, this.retryPolicy, {
+          retryAfterMs: parseRetryAfter(res?.headers['retry-after'])
+        });
         this.log(
           `retrying ${req.method} ${req.path} in ${delay} ms (attempt ${attempt + 1}/${this.retryPolicy.attempts})`
         );

@@ -4,7 +4,8 @@
 import { ActionError } from '../errors.js';
 import type { KubeApiError, RequestInfo } from './errors.js';
 import type { KubeObject } from './objects.js';
-import { abortReason, sleep, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
+import { abortReason, backoffDelay, sleep } from '../retry.js';
 
 export interface WaitQuery {
   apiVersion: string;
@@ -59,6 +60,8 @@ class StopWatch extends Error {
 }
 
 const MAX_WATCH_SECONDS = 290;
+// After a failed watch: about 0.4 s, doubling to 5 s while failures repeat (reset by a healthy stream).
+const WATCH_BACKOFF = { baseDelayMs: 400, maxDelayMs: 5000 };
 
 export function describeQuery(q: WaitQuery): string {
   const where = q.namespace ? ` in namespace ${q.namespace}` : '';
@@ -198,7 +201,7 @@ export async function waitUntil(
               continue;
             }
             failures++;
-            await sleep(Math.min(5000, 200 * 2 ** Math.min(failures, 5)), signal);
+            await sleep(backoffDelay(failures, WATCH_BACKOFF), signal);
             relist = true;
             continue;
           }
@@ -207,7 +210,7 @@ export async function waitUntil(
         if (stop?.why === 'done') return current();
         if (stop?.why === 'relist') {
           relist = true;
-          if (failures > 0) await sleep(Math.min(5000, 200 * 2 ** Math.min(failures, 5)), signal);
+          if (failures > 0) await sleep(backoffDelay(failures, WATCH_BACKOFF), signal);
         }
         if (signal.aborted) throw stopReason();
       }

@@ -6,9 +6,15 @@ import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import type { RunReport } from '../report/model.js';
 import { ActionError } from '../errors.js';
-import { CREATED_AT_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, PREVIEW_LABEL } from '../ownership.js';
+import {
+  CREATED_AT_ANNOTATION,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  PREVIEW_LABEL,
+  SYSTEM_NAMESPACES
+} from '../ownership.js';
 
-const PROTECTED = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
+const PROTECTED = new Set(['default', ...SYSTEM_NAMESPACES]);
 
 /** Pure: which namespaces a prune removes. */
 export function selectExpired(namespaces: KubeObject[], olderThanMs: number, now = Date.now()): KubeObject[] {

@@ -18,7 +18,6 @@ import {
   requiredSampleFiles,
   ROUTING_COMPONENT
 } from './plan.js';
-import { CUSTOM_VARIANTS } from './variants.js';
 import { GATEWAY_API_DIR, planHttpRoutes, requiredGatewayApiFiles, VERSIONS_FILE } from './gatewayApiPlan.js';
 import { GATEWAY_API_VERSION_V1 } from './httproute.js';
 
@@ -59,7 +58,7 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
     if (text !== undefined) samples[name] = text;
   }
   let userFile: { path: string; content: string } | undefined;
-  if (!gatewayApi && routing.variant === CUSTOM_VARIANTS.file && routing.file) {
+  if (!gatewayApi && routing.kind === 'file') {
     const path = routing.file;
     const content = await readFile(path, 'utf8').catch((err: unknown) => {
       throw new ActionError(`Cannot read routing-file ${path}.`, {
@@ -112,7 +111,7 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
       {
         details: [messageOf(err)],
         hint:
-          routing.variant === CUSTOM_VARIANTS.file
+          routing.kind === 'file'
             ? 'Fix routing-file so it passes `kubectl apply --dry-run=server`.'
             : undefined,
         cause: err

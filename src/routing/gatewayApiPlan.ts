@@ -12,6 +12,7 @@ import {
   ownedRoutingObject,
   parseYaml,
   strictPeerAuthentication,
+  tableVariant,
   type RoutingPlan
 } from './plan.js';
 import { CUSTOM_VARIANTS, findVariant, type Variant } from './variants.js';
@@ -64,34 +65,31 @@ function gatewayApiFiles(variant: Variant): string[] {
 
 /** The samples/bookinfo/gateway-api files the plan reads. */
 export function requiredGatewayApiFiles(cfg: RoutingConfig): string[] {
-  const variant = findVariant(cfg.variant);
+  const variant = tableVariant(cfg);
   return variant ? gatewayApiFiles(variant) : [];
 }
 
 function routesFor(cfg: RoutingConfig, ctx: GatewayApiPlanContext, what: string): KubeObject[] {
-  const variant = findVariant(cfg.variant);
-  if (variant) {
-    const form = variant.gatewayApi;
-    if ('unsupported' in form) throw new InputError(gatewayApiRefusals(cfg).map(asProblem));
-    return [
-      ...form.files.flatMap((f) => {
-        const text = ctx.samples[f];
-        if (text === undefined)
-          throw new ActionError(`The Istio release has no ${GATEWAY_API_DIR}/${f}, which ${what} needs.`, {
-            hint: 'Choose another routing variant or Istio version, or use ingress: istio-gateway.'
-          });
-        return parseYaml(text, `${GATEWAY_API_DIR}/${f}`);
-      }),
-      ...(form.generate?.() ?? [])
-    ];
+  // The parser refuses what has no HTTPRoute form (gatewayApiRefusals); the plan holds to the same rule.
+  if (cfg.kind === 'file') throw new InputError(gatewayApiRefusals(cfg).map(asProblem));
+  if (cfg.kind !== 'variant') {
+    const others = cfg.weights?.length ? cfg.weights : [{ subset: 'v1', weight: 100 }];
+    if (cfg.kind === 'user') return [userHttpRoute(cfg.service, cfg.user, cfg.userVersion, others)];
+    return [weightedHttpRoute(cfg.service, others)];
   }
-  const refusals = gatewayApiRefusals(cfg);
-  if (refusals.length > 0) throw new InputError(refusals.map(asProblem));
-  // Custom weights/user: the same validation as the VirtualService form, then the HTTPRoute shape.
-  customObjects(cfg, 'networking.istio.io/v1');
-  const others = cfg.weights && cfg.weights.length > 0 ? cfg.weights : [{ subset: 'v1', weight: 100 }];
-  if (cfg.user && cfg.userVersion) return [userHttpRoute(cfg.service, cfg.user, cfg.userVersion, others)];
-  return [weightedHttpRoute(cfg.service, others)];
+  const form = tableVariant(cfg)!.gatewayApi;
+  if ('unsupported' in form) throw new InputError(gatewayApiRefusals(cfg).map(asProblem));
+  return [
+    ...form.files.flatMap((f) => {
+      const text = ctx.samples[f];
+      if (text === undefined)
+        throw new ActionError(`The Istio release has no ${GATEWAY_API_DIR}/${f}, which ${what} needs.`, {
+          hint: 'Choose another routing variant or Istio version, or use ingress: istio-gateway.'
+        });
+      return parseYaml(text, `${GATEWAY_API_DIR}/${f}`);
+    }),
+    ...(form.generate?.() ?? [])
+  ];
 }
 
 function backendNames(route: KubeObject): string[] {
@@ -112,7 +110,7 @@ function backendNames(route: KubeObject): string[] {
 }
 
 export function planHttpRoutes(cfg: RoutingConfig, ctx: GatewayApiPlanContext): RoutingPlan {
-  const variant = findVariant(cfg.variant);
+  const variant = tableVariant(cfg);
   const what = variant ? `routing variant "${variant.name}"` : `routing "${cfg.variant}"`;
   const routes = routesFor(cfg, ctx, what);
 
@@ -147,9 +145,10 @@ export function planHttpRoutes(cfg: RoutingConfig, ctx: GatewayApiPlanContext): 
   // Istio's automatic mTLS already makes every sidecar (and the Gateway's own proxy) a TLS client.
   const policy = cfg.mtls ? [strictPeerAuthentication(ctx.securityApiVersion)] : [];
   const objects = [...services, ...routes, ...policy].map((o) => ownedRoutingObject(o, ctx, cfg.variant));
-  const expect = variant
-    ? variant.expect
-    : expectationFromObjects(customObjects(cfg, 'networking.istio.io/v1'));
+  const expect =
+    cfg.kind === 'weights' || cfg.kind === 'user'
+      ? expectationFromObjects(customObjects(cfg, 'networking.istio.io/v1'))
+      : (variant?.expect ?? null);
   const describe = [
     variant
       ? `${variant.name}: ${variant.description} (Gateway API HTTPRoutes)`

@@ -9,7 +9,7 @@ import { NETWORKING_GROUP } from '../istio/apis.js';
 import { COMPONENT_LABEL } from '../ownership.js';
 import { expectationFromObjects, shortHost } from './expect.js';
 import { userVirtualService, weightedVirtualService, type SubsetWeight } from './generate.js';
-import { CUSTOM_VARIANTS, findVariant, suggestVariant, variantNames } from './variants.js';
+import { findVariant, type Variant } from './variants.js';
 import { groupKindKey, groupOf } from '../kube/objects.js';
 import type { Expectation, KubeObject } from './types.js';
 
@@ -47,29 +47,19 @@ export interface RoutingPlan {
   describe: string[];
 }
 
-function isCustom(variant: string): boolean {
-  return (Object.values(CUSTOM_VARIANTS) as string[]).includes(variant);
-}
-
-function unknownVariant(variant: string): InputError {
-  const suggestion = suggestVariant(variant);
-  return new InputError([
-    {
-      input: 'routing',
-      problem: `unknown variant "${variant}"${suggestion ? ` — did you mean "${suggestion}"?` : ''}; known: ${[
-        ...variantNames()
-      ].join(', ')} (or use routing-weights, routing-user or routing-file)`,
-      example: suggestion ?? 'reviews-50-v3'
-    }
-  ]);
+/** The table entry of a `variant` config; the parser admits only table names, so a miss is a bug. */
+export function tableVariant(cfg: RoutingConfig): Variant | undefined {
+  if (cfg.kind !== 'variant') return undefined;
+  const variant = findVariant(cfg.variant);
+  if (!variant) throw new Error(`routing variant "${cfg.variant}" is not in the table (routing/variants.ts)`);
+  return variant;
 }
 
 /** The sample files the plan will read, so the caller can load exactly these from the release. */
 export function requiredSampleFiles(cfg: RoutingConfig): string[] {
   const dr = cfg.mtls ? DR_MTLS_FILE : DR_FILE;
-  if (isCustom(cfg.variant)) return [dr];
-  const variant = findVariant(cfg.variant);
-  if (!variant) throw unknownVariant(cfg.variant);
+  const variant = tableVariant(cfg);
+  if (!variant) return [dr];
   return [...(variant.needsDestinationRules || cfg.mtls ? [dr] : []), ...variant.files];
 }
 
@@ -114,48 +104,16 @@ function sample(ctx: PlanContext, file: string, istioHint: string): KubeObject[]
 
 const label = (o: KubeObject): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-/** Custom weights and/or user routing from the routing-* inputs. */
-export function customObjects(cfg: RoutingConfig, apiVersion: string): KubeObject[] {
-  const problems: InputProblem[] = [];
-  const weights: SubsetWeight[] = cfg.weights ?? [];
-  if (weights.length > 0) {
-    const sum = weights.reduce((s, w) => s + w.weight, 0);
-    if (sum !== 100)
-      problems.push({
-        input: 'routing-weights',
-        problem: `weights add up to ${sum}, not 100`,
-        example: 'v1=70,v2=20,v3=10'
-      });
-    for (const w of weights) {
-      if (!Number.isInteger(w.weight) || w.weight < 0)
-        problems.push({
-          input: 'routing-weights',
-          problem: `weight of ${w.subset} must be a whole number ≥ 0, got ${w.weight}`
-        });
-    }
-    const seen = new Set<string>();
-    for (const w of weights) {
-      if (seen.has(w.subset))
-        problems.push({ input: 'routing-weights', problem: `subset ${w.subset} is listed twice` });
-      seen.add(w.subset);
-    }
+/** Custom weights and/or user routing from the routing-* inputs (checked by the parser). */
+export function customObjects(
+  cfg: Extract<RoutingConfig, { kind: 'weights' | 'user' }>,
+  apiVersion: string
+): KubeObject[] {
+  const others: SubsetWeight[] = cfg.weights?.length ? cfg.weights : [{ subset: 'v1', weight: 100 }];
+  if (cfg.kind === 'user') {
+    return [userVirtualService(apiVersion, cfg.service, cfg.user, cfg.userVersion, others)];
   }
-  if (cfg.variant === CUSTOM_VARIANTS.user && (!cfg.user || !cfg.userVersion)) {
-    problems.push({
-      input: cfg.user ? 'routing-user-version' : 'routing-user',
-      problem: 'routing-user and routing-user-version go together',
-      example: cfg.user ? 'v2' : 'jason'
-    });
-  }
-  if (cfg.variant === CUSTOM_VARIANTS.weights && weights.length === 0) {
-    problems.push({ input: 'routing-weights', problem: 'no weights given', example: 'v1=70,v2=20,v3=10' });
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  const defaults = weights.length > 0 ? weights : [{ subset: 'v1', weight: 100 }];
-  if (cfg.user && cfg.userVersion) {
-    return [userVirtualService(apiVersion, cfg.service, cfg.user, cfg.userVersion, defaults)];
-  }
-  return [weightedVirtualService(apiVersion, cfg.service, defaults)];
+  return [weightedVirtualService(apiVersion, cfg.service, others)];
 }
 
 const ALLOWED_FILE_KINDS = ['VirtualService', 'DestinationRule'];
@@ -277,8 +235,7 @@ export function strictPeerAuthentication(apiVersion: string): KubeObject {
 }
 
 export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
-  const variant = findVariant(cfg.variant);
-  if (!variant && !isCustom(cfg.variant)) throw unknownVariant(cfg.variant);
+  const variant = tableVariant(cfg);
   const what = variant ? `routing variant "${variant.name}"` : `routing "${cfg.variant}"`;
   const drFile = cfg.mtls ? DR_MTLS_FILE : DR_FILE;
 
@@ -288,8 +245,9 @@ export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
       ...variant.files.flatMap((f) => sample(ctx, f, what)),
       ...(variant.generate?.({ apiVersion: ctx.apiVersion }) ?? [])
     ];
-  else if (cfg.variant === CUSTOM_VARIANTS.file) routes = userFileObjects(ctx);
-  else routes = customObjects(cfg, ctx.apiVersion);
+  else if (cfg.kind === 'file') routes = userFileObjects(ctx);
+  else if (cfg.kind !== 'variant') routes = customObjects(cfg, ctx.apiVersion);
+  else routes = [];
 
   const ownRules = routes.filter((o) => o.kind === 'DestinationRule');
   const coveredHosts = new Set(ownRules.map(drHost));
@@ -344,7 +302,7 @@ export function planRouting(cfg: RoutingConfig, ctx: PlanContext): RoutingPlan {
   const describe = [
     variant
       ? `${variant.name}: ${variant.description}`
-      : `${cfg.variant}: ${cfg.variant === CUSTOM_VARIANTS.file ? ctx.userFile?.path : `custom routes for ${cfg.service}`}`,
+      : `${cfg.variant}: ${cfg.kind === 'file' ? ctx.userFile?.path : `custom routes for ${cfg.service}`}`,
     ...objects.map((o) => {
       const extra = o.kind === 'DestinationRule' ? ` (subsets ${subsetsOf(o).join(', ') || 'none'})` : '';
       return `${o.apiVersion} ${label(o)}${extra}`;

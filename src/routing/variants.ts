@@ -6,6 +6,7 @@
 import { mirrorVirtualService, weightedVirtualService } from './generate.js';
 import { mirrorHttpRoute, userHttpRoute, weightedHttpRoute } from './httproute.js';
 import type { Expectation, KubeObject } from './types.js';
+import { editDistance } from '../inputs/suggest.js';
 
 export interface GenerateContext {
   /** networking.istio.io apiVersion the installed Istio serves (v1alpha3 before 1.22, else v1). */
@@ -209,20 +210,6 @@ export function findVariant(name: string): Variant | undefined {
   return VARIANTS.find((v) => v.name === name);
 }
 
-/** Edit distance (insert, delete, substitute), for "did you mean". */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
 /**
  * The variant the user most likely meant, or undefined when nothing is close. Case and spaces are
  * forgiven; a unique variant containing the input ("80-20" → "reviews-80-20") wins; otherwise the
@@ -240,7 +227,7 @@ export function suggestVariant(name: string): string | undefined {
   if (containing.length === 1) return containing[0];
   let best: { name: string; distance: number } | undefined;
   for (const candidate of names) {
-    const distance = levenshtein(wanted, candidate);
+    const distance = editDistance(wanted, candidate);
     if (!best || distance < best.distance) best = { name: candidate, distance };
   }
   if (!best) return undefined;

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ActionError } from '../errors.js';
+import { retry } from '../retry.js';
 import type { Distribution, Expectation, Outcome } from '../routing/types.js';
 import { OUTCOMES } from '../routing/types.js';
 import { classifyProductPage, outcomeOf } from './classify.js';
@@ -131,15 +132,6 @@ export class Session {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
 export interface Latency {
   p50: number;
   p95: number;
@@ -179,33 +171,39 @@ export async function smokeTest(
   });
   let attempts = 0;
   let lastProblem: string | undefined;
-  let pause = 500;
-  while (!opts.signal?.aborted) {
-    attempts++;
-    try {
-      const res = await session.get('/productpage');
-      lastProblem = problemOf(res);
-      if (!lastProblem) {
-        const latencies = [res.latencyMs];
-        for (let i = 1; i < (opts.samples ?? 10); i++) {
-          const next = await session.get('/productpage');
-          if (problemOf(next)) break;
-          latencies.push(next.latencyMs);
-        }
-        return {
-          ok: true,
-          attempts,
-          elapsedMs: Date.now() - started,
-          latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) }
-        };
+  try {
+    // Until the first good answer: the gateway and sidecars may need a moment after apply.
+    const first = await retry(
+      async (attempt) => {
+        attempts = attempt;
+        const res = await session.get('/productpage');
+        lastProblem = problemOf(res);
+        if (lastProblem) throw new Error(lastProblem);
+        return res;
+      },
+      {
+        policy: { attempts: Infinity, baseDelayMs: 500, maxDelayMs: 5000, budgetMs: opts.budgetMs },
+        retryable: (err) => {
+          lastProblem = (err as Error).message;
+          return true;
+        },
+        signal: opts.signal
       }
-    } catch (err) {
-      lastProblem = (err as Error).message;
+    );
+    const latencies = [first.latencyMs];
+    for (let i = 1; i < (opts.samples ?? 10); i++) {
+      const next = await session.get('/productpage').catch(() => undefined);
+      if (!next || problemOf(next)) break;
+      latencies.push(next.latencyMs);
     }
-    const left = opts.budgetMs - (Date.now() - started);
-    if (left <= 0) break;
-    await sleep(Math.min(pause, left), opts.signal);
-    pause = Math.min(pause * 2, 5000);
+    return {
+      ok: true,
+      attempts,
+      elapsedMs: Date.now() - started,
+      latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) }
+    };
+  } catch {
+    // Out of time, or cancelled: the caller reports the last problem seen.
   }
   return { ok: false, attempts, elapsedMs: Date.now() - started, lastProblem };
 }

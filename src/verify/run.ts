@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { RunReport } from '../report/model.js';
+import { sleep } from '../retry.js';
 import { describeDistribution } from '../routing/types.js';
 import { smokeTest, verifyRouting } from './http.js';
 import { foreignResponses, type PodNamespaces } from './origin.js';
@@ -66,8 +67,7 @@ export async function verify(args: {
     core.info(
       `The observed split does not match yet; sampling again in ${PROPAGATION_GRACE_MS / 1000} s (route propagation).`
     );
-    await new Promise((r) => setTimeout(r, PROPAGATION_GRACE_MS));
-    signal?.throwIfAborted();
+    await sleep(PROPAGATION_GRACE_MS, signal);
     result = await verifyRouting(url, expectation, options);
   }
   report.verification = result;

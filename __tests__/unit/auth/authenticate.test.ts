@@ -259,6 +259,24 @@ describe('access-key', () => {
     expect(fakes.requests).toHaveLength(3);
   });
 
+  it('a cancelled job stops waiting to retry at once, without another request', async () => {
+    fakes.fail('ack', 'throttling', 5);
+    const ctl = new AbortController();
+    const started = Date.now();
+    const run = authenticate(akAuth(), {
+      runnerTemp,
+      retry: { attempts: 3, baseDelayMs: 60_000 },
+      signal: ctl.signal,
+      log: (line) => {
+        logs.push(line);
+        if (line.includes('retrying')) setImmediate(() => ctl.abort());
+      }
+    });
+    await expect(run).rejects.toThrow(/^cancelled/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(fakes.requests).toHaveLength(1);
+  });
+
   it('reports an unreachable endpoint as a network problem', async () => {
     const err = await failure(
       authenticate(akAuth({ ackEndpoint: 'http://127.0.0.1:1' }), {

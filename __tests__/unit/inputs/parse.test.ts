@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { InputError } from '../../../src/errors.js';
 import { parseConfig, type ParseEnv, type RawInputs } from '../../../src/inputs/parse.js';
+import { INPUTS } from '../../../src/inputs/spec.js';
 import {
   AK,
   CLIENT_KEY_DATA,
@@ -707,7 +708,7 @@ describe('parseConfig: good inputs', () => {
       ingressAnnotations: {},
       egressGateway: true
     });
-    expect(c.routing).toEqual({ variant: 'all-v1', service: 'reviews', mtls: false });
+    expect(c.routing).toEqual({ kind: 'variant', variant: 'all-v1', service: 'reviews', mtls: false });
     expect(c.verify).toEqual({ smokeTest: true, verifyRouting: true, requests: 30 });
     expect(c.lifecycle).toEqual({
       mode: 'deploy',
@@ -765,6 +766,7 @@ describe('parseConfig: good inputs', () => {
   it('parses weights into a custom split', () => {
     const c = parseConfig({ ...BASE, 'routing-weights': 'v1=80, v2=20', 'verify-requests': '200' });
     expect(c.routing).toEqual({
+      kind: 'weights',
       variant: 'custom-weights',
       service: 'reviews',
       mtls: false,
@@ -788,15 +790,19 @@ describe('parseConfig: good inputs', () => {
       'routing-user-version': 'v2',
       'routing-weights': 'v1=50,v3=50'
     });
-    expect(c.routing.variant).toBe('custom-user');
-    expect(c.routing.user).toBe('jason');
-    expect(c.routing.userVersion).toBe('v2');
-    expect(c.routing.weights).toHaveLength(2);
+    expect(c.routing).toMatchObject({
+      kind: 'user',
+      variant: 'custom-user',
+      user: 'jason',
+      userVersion: 'v2'
+    });
+    expect(c.routing.kind === 'user' && c.routing.weights).toHaveLength(2);
   });
 
   it('resolves routing-file against the workspace', () => {
     const c = parseConfig({ ...BASE, 'routing-file': 'deploy/vs.yaml' }, { workspace: '/ws' });
     expect(c.routing).toEqual({
+      kind: 'file',
       variant: 'file',
       file: path.resolve('/ws', 'deploy/vs.yaml'),
       service: 'reviews',
@@ -811,7 +817,7 @@ describe('parseConfig: good inputs', () => {
       'routing-service': 'checkout',
       'routing-weights': 'stable=90,canary=10'
     });
-    expect(c.routing.weights).toEqual([
+    expect(c.routing.kind === 'weights' && c.routing.weights).toEqual([
       { subset: 'stable', weight: 90 },
       { subset: 'canary', weight: 10 }
     ]);
@@ -1044,5 +1050,43 @@ describe('[R3-2] istio-mode: ambient makes no routing variant work (ztunnel is L
 
   it('[R3-2] sidecar mode keeps the default variant', () => {
     expect(parseConfig(BASE).routing.variant).toBe('all-v1');
+  });
+});
+
+describe('ranges come from the spec alone', () => {
+  const ranged = INPUTS.filter((s) => s.min !== undefined && s.max !== undefined);
+  const asInput = (kind: string, n: number): string => (kind === 'duration' ? `${n}ms` : String(n));
+  const problemsOf = (name: string, value: string): string[] => {
+    try {
+      parseConfig({ ...BASE, [name]: value });
+      return [];
+    } catch (err) {
+      return (err as InputError).problems.filter((p) => p.input === name).map((p) => p.problem);
+    }
+  };
+
+  it('covers every int and duration input', () => {
+    expect(ranged.map((s) => s.name).sort()).toEqual(
+      INPUTS.filter((s) => s.kind === 'int' || s.kind === 'duration')
+        .map((s) => s.name)
+        .sort()
+    );
+  });
+
+  it.each(ranged.map((s) => [s.name, s] as const))(
+    '%s: its bounds pass, one past them fails',
+    (name, spec) => {
+      expect(problemsOf(name, asInput(spec.kind, spec.min!))).toEqual([]);
+      expect(problemsOf(name, asInput(spec.kind, spec.max!))).toEqual([]);
+      expect(problemsOf(name, asInput(spec.kind, spec.min! - 1)).join()).toMatch(/out of range/);
+      expect(problemsOf(name, asInput(spec.kind, spec.max! + 1)).join()).toMatch(/out of range/);
+    }
+  );
+
+  it('a range stated in a description is the spec’s', () => {
+    for (const spec of ranged) {
+      const stated = /\((\d+) to (\d+)\)/.exec(spec.description);
+      if (stated) expect([Number(stated[1]), Number(stated[2])]).toEqual([spec.min, spec.max]);
+    }
   });
 });

@@ -2,8 +2,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ActionError } from '../../../src/errors.js';
 import {
-  backoffDelay,
-  DEFAULT_RETRY,
   HttpStatusError,
   IdleTimeoutError,
   isRetryable,
@@ -42,29 +40,11 @@ describe('isRetryable', () => {
   });
 });
 
-describe('backoffDelay', () => {
-  const policy = { ...DEFAULT_RETRY, baseDelayMs: 1000, maxDelayMs: 5000 };
-  it.each([
-    [1, 0, 500],
-    [1, 1, 1000],
-    [2, 0, 1000],
-    [2, 1, 2000],
-    [3, 0.5, 3000],
-    [4, 1, 5000], // capped
-    [10, 0, 2500]
-  ])('attempt %d with random %d → %d ms', (attempt, random, expected) => {
-    expect(backoffDelay(attempt, policy, () => random)).toBe(expected);
-  });
-
-  it('waits at least as long as Retry-After asks, up to a minute', () => {
-    expect(backoffDelay(1, policy, () => 0, 7000)).toBe(7000);
-    expect(backoffDelay(1, policy, () => 1, 0)).toBe(1000);
-    expect(backoffDelay(1, policy, () => 0, 3_600_000)).toBe(60_000);
-  });
-
+describe('HttpStatusError', () => {
   it('reads Retry-After from a response', () => {
     expect(status(503, { 'retry-after': '3' }).retryAfterMs).toBe(3000);
     expect(status(503).retryAfterMs).toBeUndefined();
+    expect(status(503, { 'retry-after': 'soon' }).retryAfterMs).toBeUndefined();
   });
 });
 

@@ -4,7 +4,6 @@ import {
   isRetryable,
   networkCode,
   networkError,
-  retryDelayMs,
   roleRuleFor,
   type RequestInfo
 } from '../../../src/kube/errors.js';
@@ -179,20 +178,6 @@ describe('network failures', () => {
     [409, undefined, false]
   ])('isRetryable(%s) → %s', (code, err, expected) => {
     expect(isRetryable(code, err)).toBe(expected);
-  });
-});
-
-describe('retryDelayMs', () => {
-  test('honours Retry-After (seconds), bounded', () => {
-    expect(retryDelayMs(1, '2', 200, 5000)).toBe(2000);
-    expect(retryDelayMs(1, '3600', 200, 5000)).toBe(30000);
-  });
-
-  test('exponential with jitter in [exp/2, exp], capped', () => {
-    expect(retryDelayMs(1, undefined, 200, 5000, () => 0)).toBe(100);
-    expect(retryDelayMs(1, undefined, 200, 5000, () => 1)).toBe(200);
-    expect(retryDelayMs(3, undefined, 200, 5000, () => 1)).toBe(800);
-    expect(retryDelayMs(10, undefined, 200, 5000, () => 1)).toBe(5000);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ActionError, InputError } from '../../../src/errors.js';
-import type { RoutingConfig } from '../../../src/inputs/config.js';
+import { routingConfig } from './config.js';
 import {
   gatewayApiRefusals,
   planHttpRoutes,
@@ -49,12 +49,8 @@ const VERSIONS = ['reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1', 'r
   })
   .join('---\n');
 
-const cfg = (over: Partial<RoutingConfig>): RoutingConfig => ({
-  variant: 'all-v1',
-  service: 'reviews',
-  mtls: false,
-  ...over
-});
+const cfg = ({ variant = 'all-v1', ...over }: { variant?: string } & Parameters<typeof routingConfig>[1]) =>
+  routingConfig(variant, over);
 const ctx = {
   samples: SAMPLES,
   versions: VERSIONS,

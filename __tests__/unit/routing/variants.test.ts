@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectationFromObjects } from '../../../src/routing/expect.js';
 import { planRouting } from '../../../src/routing/plan.js';
-import { levenshtein, suggestVariant, variantNames, VARIANTS } from '../../../src/routing/variants.js';
+import { editDistance } from '../../../src/inputs/suggest.js';
+import { suggestVariant, variantNames, VARIANTS } from '../../../src/routing/variants.js';
 import { sampleFiles } from './samples.js';
 
 describe('variant table', () => {
@@ -42,7 +43,7 @@ describe('variant table', () => {
     '%s: table expectation matches the routes it applies',
     (name) => {
       const plan = planRouting(
-        { variant: name, service: 'reviews', mtls: false },
+        { kind: 'variant', variant: name, service: 'reviews', mtls: false },
         {
           samples: sampleFiles('networking.istio.io/v1'),
           apiVersion: 'networking.istio.io/v1',
@@ -83,9 +84,9 @@ describe('suggestVariant', () => {
     expect(suggestVariant('v3')).toBeUndefined();
   });
 
-  it('levenshtein counts single edits', () => {
-    expect(levenshtein('kitten', 'sitting')).toBe(3);
-    expect(levenshtein('', 'abc')).toBe(3);
-    expect(levenshtein('same', 'same')).toBe(0);
+  it('editDistance counts single edits', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
   });
 });
