@@ -45,11 +45,6 @@ function phases(stdout: string): Record<string, number> {
   return out;
 }
 
-function apiLine(stdout: string): { requests: number; writes: number } | undefined {
-  const m = /Kubernetes API: (\d+) requests, (\d+) writes/.exec(stdout);
-  return m ? { requests: Number(m[1]), writes: Number(m[2]) } : undefined;
-}
-
 function must(r: RunActionResult, what: string): RunActionResult {
   if (r.code !== 0) {
     const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
@@ -267,7 +262,7 @@ try {
       writesFresh.push(fc.writes);
       rerun.push(rc.requests);
       writesRerun.push(rc.writes);
-      selfReported.push({ fresh: apiLine(f.stdout), rerun: apiLine(r.stdout) });
+      selfReported.push({ fresh: f.kubeStats, rerun: r.kubeStats });
       if (i === 0) info.rerunWrites = rc.writeLines;
       await deleteNamespaces([`bench-api-${i}`]);
     }

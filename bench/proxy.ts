@@ -1,6 +1,6 @@
 // A counting HTTPS reverse proxy in front of the test apiserver, so the benchmark counts every Kubernetes
 // API request of a run — the action's own client AND the istioctl it starts — independently of the action's
-// self-reported `Kubernetes API: N requests, M writes` line. TLS is terminated with a throw-away self-signed
+// self-reported counts (its `kube-stats` debug command). TLS is terminated with a throw-away self-signed
 // certificate for 127.0.0.1 (trusted through the kubeconfig it hands out); upstream it authenticates with
 // the admin client certificate of the harness kubeconfig.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -31,7 +31,12 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
   process.exit(1);
 }
 
-const args = process.argv.slice(2);
+// Flags of the CLI itself, not inputs: `--debug` shows the action's debug lines, `--raw` prints the runner
+// protocol as the bundle speaks it (what a workflow's runner reads) instead of rendering it.
+const own = new Set(['--debug', '--raw']);
+const args = process.argv.slice(2).filter((a) => !own.has(a));
+const debug = process.argv.includes('--debug');
+const raw = process.argv.includes('--raw');
 const auth = ['--kubeconfig', '--kubeconfig-file', '--access-key-id', '--role-arn'];
 if (!args.some((a) => auth.some((f) => a === f || a.startsWith(`${f}=`)))) {
   const file = process.env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config');
@@ -43,5 +48,22 @@ const scratch = mkdtempSync(join(tmpdir(), 'ask-istio-cli-'));
 process.env.RUNNER_TEMP ??= scratch;
 process.env.RUNNER_TOOL_CACHE ??= join(homedir(), '.cache', 'ask-istio-action', 'tool-cache');
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+if (!raw) {
+  // Render the log as a runner shows it: workflow commands hidden (no credentials in add-mask lines),
+  // masked values as ***, groups as headings, debug lines only with --debug, outputs as a table at the end.
+  const { RunnerLog, outputsTable } = await import(pathToFileURL(join(root, 'dist', 'runner-log.js')).href);
+  const write = process.stdout.write.bind(process.stdout);
+  const log = new RunnerLog({ out: (line) => write(`${line}\n`), debug });
+  process.stdout.write = (chunk, encoding, done) => {
+    log.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    (typeof encoding === 'function' ? encoding : done)?.();
+    return true;
+  };
+  process.on('exit', () => {
+    log.end();
+    const table = outputsTable(log.outputs, (s) => log.mask(s));
+    if (table.length > 0) write(['', 'Outputs:', ...table, ''].join('\n'));
+  });
+}
 process.argv = [process.argv[0], join(root, 'dist', 'index.js'), ...args];
 await import(pathToFileURL(join(root, 'dist', 'index.js')).href);

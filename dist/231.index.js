@@ -171,12 +171,9 @@ function runUrlFromEnv(env) {
     return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}${attempt}`;
 }
 function verificationVerdict(v) {
-    const pass = v?.pass;
-    return typeof pass === 'boolean'
-        ? pass
-            ? '✅ traffic split verified'
-            : '❌ traffic split not as expected'
-        : undefined;
+    if (!v)
+        return undefined;
+    return v.pass ? '✅ traffic split verified' : '❌ traffic split not as expected';
 }
 /** Pure: the comment body (Markdown) for a finished deploy. */
 function renderComment(report, config, runUrl) {
@@ -466,14 +463,11 @@ function renderSummary(r) {
     return parts.join('\n\n') + '\n';
 }
 function verificationTable(v) {
-    const ids = v.identities;
-    if (!Array.isArray(ids))
-        return '```json\n' + JSON.stringify(v, null, 2) + '\n```';
-    return table(['Identity', 'Expected', 'Observed', 'p-value', 'Result'], ids.map((i) => [
-        i.identity ?? '',
-        JSON.stringify(i.expected ?? ''),
-        JSON.stringify(i.observed ?? {}),
-        i.pValue === undefined ? '' : i.pValue.toPrecision(3),
+    return table(['Identity', 'Expected', 'Observed', 'p-value', 'Result'], v.identities.map((i) => [
+        i.identity,
+        JSON.stringify(i.expected),
+        JSON.stringify(i.observed),
+        i.pValue.toPrecision(3),
         i.pass ? '✅ pass' : '❌ fail'
     ]));
 }

@@ -34,6 +34,9 @@ function outputValues(config, report) {
     }
     if (report.verification !== undefined)
         out['verification'] = JSON.stringify(report.verification);
+    // Recorded by the preflight before it can refuse the run, so a refused run has it too.
+    if (report.preflight)
+        out['preflight'] = JSON.stringify(report.preflight);
     if (report.mode === 'deploy')
         out['smoke-status'] = report.smoke ?? 'skipped';
     return out;

@@ -166,14 +166,11 @@ function renderSummary(r) {
     return parts.join('\n\n') + '\n';
 }
 function verificationTable(v) {
-    const ids = v.identities;
-    if (!Array.isArray(ids))
-        return '```json\n' + JSON.stringify(v, null, 2) + '\n```';
-    return table(['Identity', 'Expected', 'Observed', 'p-value', 'Result'], ids.map((i) => [
-        i.identity ?? '',
-        JSON.stringify(i.expected ?? ''),
-        JSON.stringify(i.observed ?? {}),
-        i.pValue === undefined ? '' : i.pValue.toPrecision(3),
+    return table(['Identity', 'Expected', 'Observed', 'p-value', 'Result'], v.identities.map((i) => [
+        i.identity,
+        JSON.stringify(i.expected),
+        JSON.stringify(i.observed),
+        i.pValue.toPrecision(3),
         i.pass ? '✅ pass' : '❌ fail'
     ]));
 }

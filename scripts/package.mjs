@@ -1,6 +1,7 @@
 // Builds the action's bundles into dist/ with @vercel/ncc, minified (cold start matters on every job):
 //   dist/index.js (+ lazily loaded chunks dist/<n>.index.js) — the main step
 //   dist/post.js — the post step (cleanup); kept chunk-free and tiny.
+//   dist/runner-log.js — the local CLI's runner-style rendering of the log (bin/ask-istio-action.mjs).
 // `--check` builds into a temporary directory and fails when the committed dist/ differs (the
 // check-dist idea of actions/typescript-action), so a stale dist can never be released.
 import { execFileSync } from 'node:child_process';
@@ -18,12 +19,17 @@ function build(entry, dir) {
 }
 
 build('src/index.ts', out);
-const postDir = join(work, 'post');
-build('src/post.ts', postDir);
-const postFiles = readdirSync(postDir).filter((f) => f !== 'package.json');
-if (postFiles.length !== 1)
-  throw new Error(`post bundle must be a single file, got: ${postFiles.join(', ')}`);
-cpSync(join(postDir, 'index.js'), join(out, 'post.js'));
+/** A bundle that must be one file (no chunks), copied to dist/<name>. */
+function single(entry, name) {
+  const dir = join(work, name);
+  build(entry, dir);
+  const files = readdirSync(dir).filter((f) => f !== 'package.json');
+  if (files.length !== 1)
+    throw new Error(`${entry} must bundle into a single file, got: ${files.join(', ')}`);
+  cpSync(join(dir, 'index.js'), join(out, name));
+}
+single('src/post.ts', 'post.js');
+single('src/cli/runnerLog.ts', 'runner-log.js');
 
 const files = readdirSync(out).sort();
 if (check) {

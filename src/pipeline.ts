@@ -9,6 +9,7 @@ import { authenticate } from './auth/index.js';
 import { installIstioctl, installSamples } from './istioctl/install.js';
 import { Istioctl } from './istioctl/run.js';
 import { Kube } from './kube/client.js';
+import { KUBE_STATS_DEBUG_PREFIX } from './kube/stats.js';
 import { ownership, runContextFromEnv } from './ownership.js';
 import { checkCluster } from './istio/preflight.js';
 import { ensureIstio } from './istio/apply.js';
@@ -187,8 +188,10 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
   // A cancelled run never ends green, whichever step noticed the cancellation first.
   if (signal?.aborted) throw signal.reason;
 
-  // Counted by the kube layer; the e2e tests and the benchmark read this line (a re-run writes nothing).
+  // Counted by the kube layer (a re-run writes nothing). The line is for people; the e2e tests and the
+  // benchmark read the same figures as data, from the debug command (shown with ACTIONS_STEP_DEBUG).
   core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
+  core.debug(`${KUBE_STATS_DEBUG_PREFIX}${JSON.stringify(kube.stats)}`);
   if (config.lifecycle.dryRun)
     core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
 }

@@ -12,7 +12,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stackNamed } from './cluster/stacks.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { runAction } from './harness/runAction.js';
-import { RunnerLog } from './harness/runnerLog.js';
+import { RunnerLog } from '../src/cli/runnerLog.js';
 import { httpGet } from './harness/http.js';
 
 function arg(name: string, fallback: string): string {

@@ -348,7 +348,7 @@ describe('the action deploys Istio + Bookinfo (kubeconfig auth)', () => {
     const requestsBefore = (await releaseRequests()).length;
     const r = await run({}, { env: { GITHUB_RUN_ID: String(Number(RUN_ID) + 1) } });
     expectActionSuccess(r);
-    expect(r.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
+    expect(r.kubeStats).toMatchObject({ writes: 0 });
     expect(diff(before, await snapshot([NS, 'istio-system']))).toEqual([]);
     const downloads = (await releaseRequests())
       .slice(requestsBefore)
@@ -484,14 +484,14 @@ describe('failures are clear and leave the cluster alone', () => {
     expect(fresh.stdout).toMatch(/Dry run — nothing was changed\. Plan:\n/);
     expect(fresh.stdout).toContain(`Namespace ${ns} would be created`);
     expect(fresh.stdout).toMatch(new RegExp(`VirtualService ${ns}/reviews would be applied`));
-    expect(fresh.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
+    expect(fresh.kubeStats).toMatchObject({ writes: 0 });
     await expect(core.readNamespace({ name: ns })).rejects.toThrow();
 
     // Against the deployed namespace, a different routing is checked by the server but not applied.
     const existing = await run({ 'dry-run': 'true', routing: 'all-v1' });
     expectActionSuccess(existing);
     expect(existing.stdout).toMatch(new RegExp(`VirtualService ${NS}/reviews would be applied`));
-    expect(existing.stdout).toMatch(/Kubernetes API: \d+ requests, 0 writes/);
+    expect(existing.kubeStats).toMatchObject({ writes: 0 });
     expect(diff(before, await snapshot([NS, 'istio-system']))).toEqual([]);
   });
 

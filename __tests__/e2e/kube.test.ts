@@ -145,6 +145,63 @@ describe('server-side apply', () => {
     expect(live?.metadata.resourceVersion).not.toBe(rvBefore);
   });
 
+  test('a dry run plans inside what it would create, across calls, and writes nothing', async () => {
+    // Each step applies its own objects; the namespace and the CRD come from earlier calls of the same run.
+    const planned = `${ns}-planned`;
+    const group = `${randomBytes(3).toString('hex')}.dry-run.test`;
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${group}` },
+      spec: {
+        group,
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }
+          }
+        ]
+      }
+    };
+    const before = { ...kube.stats };
+    const first = await kube.apply(
+      [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: planned } }, crd],
+      {
+        dryRun: true
+      }
+    );
+    const inside = await kube.apply(
+      [
+        { ...configMap('settings', { greeting: 'hi' }), metadata: { name: 'settings', namespace: planned } },
+        { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace: ns }, spec: {} }
+      ],
+      { dryRun: true }
+    );
+    expect([...first, ...inside].map((o) => `${o.ref.kind}/${o.ref.name} ${o.action}`)).toEqual([
+      `Namespace/${planned} created`,
+      `CustomResourceDefinition/widgets.${group} created`,
+      'ConfigMap/settings created',
+      'Widget/w created'
+    ]);
+    expect(kube.stats.writes - before.writes).toBe(0);
+    expect(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: planned })).toBeUndefined();
+    // Without the dry run's plan the same objects are refused: the server knows neither.
+    const fresh = await Kube.connect({ kubeconfigPath: adminKubeconfig });
+    try {
+      await expect(
+        fresh.apply([{ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace: ns } }], {
+          dryRun: true
+        })
+      ).rejects.toBeInstanceOf(UnknownKindError);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('a kind the cluster does not serve asks whether Istio is installed', async () => {
     // No Istio release serves networking.istio.io/v2, so this kind is unknown whether or not (and whichever)
     // Istio is installed by other files.

@@ -223,15 +223,10 @@ export async function authenticate(auth: AuthConfig, deps: AuthDeps): Promise<Cl
   let expiresAt: string | undefined;
 
   if (auth.kind === 'kubeconfig') {
-    try {
-      decoded = decodeKubeconfig(auth.kubeconfig);
-      mask(decoded.secrets);
-      context = selectContext(decoded, auth.context);
-    } catch (err) {
-      if (err instanceof KubeconfigProblem)
-        throw new ActionError(`The kubeconfig input is unusable: ${err.message}`);
-      throw err;
-    }
+    // Decoded and its context chosen by the parser, which reported any problem with it as an input problem.
+    decoded = auth.kubeconfig;
+    mask(decoded.secrets);
+    context = auth.context;
   } else {
     let creds: AccessKeyCredentials;
     let secrets: string[];

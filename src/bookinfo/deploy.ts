@@ -10,7 +10,7 @@ import type { RunReport } from '../report/model.js';
 import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
-import { deploymentReady, podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
+import { podFailure, podFailureIsFinal, runningContainerNames } from '../kube/readiness.js';
 import { retry } from '../retry.js';
 import {
   BOOKINFO_FILE,
@@ -24,10 +24,10 @@ import {
   planNamespace
 } from './plan.js';
 import { componentSelector } from '../ownership.js';
-import { withDiagnostics } from '../kube/diagnostics.js';
+import { awaitDeployments, withDiagnostics } from '../kube/diagnostics.js';
 import { applyLogged, listRefs } from '../kube/logged.js';
 import { componentRow } from '../kube/readiness.js';
-import { describeRef, refOf, refsNotIn } from '../kube/objects.js';
+import { describeRef, refsNotIn } from '../kube/objects.js';
 import {
   peerAuthenticationView,
   ROOT_NAMESPACE,
@@ -50,7 +50,7 @@ export async function ensureNamespace(
   config: Config,
   ownership: Ownership,
   report: RunReport
-): Promise<boolean> {
+): Promise<void> {
   const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
   const ns = planNamespace({
     name: config.namespace,
@@ -60,7 +60,6 @@ export async function ensureNamespace(
     existingCreatedAt: live?.metadata.annotations?.[CREATED_AT_ANNOTATION]
   });
   await applyLogged(kube, [ns], report, config.lifecycle.dryRun);
-  return live !== undefined;
 }
 
 /**
@@ -72,17 +71,12 @@ export async function deployBookinfo(args: StepArgs): Promise<string[]> {
   const { kube, config, ownership, readSample, report } = args;
   const dryRun = config.lifecycle.dryRun;
   report.namespace = config.namespace;
-  const existed = await ensureNamespace(kube, config, ownership, report);
+  await ensureNamespace(kube, config, ownership, report);
   const objects = planBookinfo(await readSample(BOOKINFO_FILE), {
     namespace: config.namespace,
     ownership,
     podAnnotations: config.podAnnotations
   });
-  if (dryRun && !existed) {
-    // The namespace does not exist, so the API server cannot dry-run objects inside it.
-    report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
-    return [];
-  }
   await applyLogged(kube, objects, report, dryRun);
   return dryRun ? [] : deploymentNames(objects);
 }
@@ -129,23 +123,7 @@ export async function awaitBookinfo(args: {
       { timeoutMs }
     )
   );
-  const deployments = await withDiagnostics(kube, config.namespace, undefined, () =>
-    kube.waitFor(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: config.namespace },
-      (items) => {
-        const waiting = names.filter((n) => {
-          const d = items.find((i) => i.metadata.name === n);
-          return !d || !deploymentReady(d);
-        });
-        return {
-          done: waiting.length === 0,
-          progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
-        };
-      },
-      { timeoutMs }
-    )
-  );
-  for (const d of deployments.filter((x) => names.includes(x.metadata.name)))
+  for (const d of await awaitDeployments(kube, config.namespace, names, timeoutMs))
     report.components.push(componentRow(d));
   if (await productpageRequiresMtls(kube, config.namespace, args.istioVersion)) {
     const image = await curlImage(args.readSample);
@@ -300,16 +278,6 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   if (config.ingress === 'gateway-api' && report.gatewayApi) {
     report.gatewayApi.gateway = `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`;
     report.gatewayApi.routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
-  }
-  // A dry run cannot ask the API server about a namespace it has not created, nor about a Gateway whose CRD
-  // it only plans to create: those objects are listed unchecked.
-  const crdsPlanned = config.ingress === 'gateway-api' && (report.gatewayApi?.created.length ?? 0) > 0;
-  if (
-    config.lifecycle.dryRun &&
-    (crdsPlanned || !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })))
-  ) {
-    report.plan.push(...objects.map((o) => `${describeRef(refOf(o))} would be created`));
-    return;
   }
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
   // Switching ingress modes: the other mode's Gateway and route go (the shared ingress stops serving this

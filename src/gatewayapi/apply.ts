@@ -58,14 +58,17 @@ export async function ensureGatewayApi(args: {
     created: plan.create.map((c) => c.name),
     kept: plan.decisions.filter((d) => d.action === 'keep').map((d) => `${d.name} ${d.version}`)
   };
+  const objects = plan.create.map((c) => c.object as unknown as KubeObject);
   if (config.lifecycle.dryRun) {
     report.plan.push(...plan.describe);
     for (const l of plan.describe) core.info(l);
+    // The server checks the CRDs, and the kube layer then plans this dry run's HTTPRoutes and Gateway
+    // as would-be objects of kinds it does not serve yet.
+    if (objects.length > 0) await kube.apply(objects, { dryRun: true });
     return;
   }
   for (const l of plan.describe.filter((l) => !l.endsWith('would be created'))) core.info(l);
   if (plan.create.length === 0) return;
-  const objects = plan.create.map((c) => c.object as unknown as KubeObject);
   for (const outcome of await kube.apply(objects))
     core.info(`CustomResourceDefinition ${outcome.ref.name} ${version} ${outcome.action}`);
   const names = new Set(plan.create.map((c) => c.name));

@@ -40,7 +40,7 @@ function parseKubeconfigWay(p: Problems, secrets: string[]): AuthConfig | undefi
     );
     return undefined;
   }
-  return { kind: 'kubeconfig', kubeconfig: decoded.text, context };
+  return { kind: 'kubeconfig', kubeconfig: decoded, context };
 }
 
 function parseCloudTarget(p: Problems, way: string): { regionId: string; clusterId: string } | undefined {

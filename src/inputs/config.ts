@@ -1,6 +1,7 @@
 // The one typed view of the action's inputs. Produced by parseConfig() (pure) from the raw input
 // strings; nothing else in the action reads inputs.
 
+import type { DecodedKubeconfig } from '../auth/kubeconfig.js';
 import type {
   ADDONS,
   CHECK_MODES,
@@ -14,10 +15,10 @@ import type {
 export type AuthConfig =
   | {
       kind: 'kubeconfig';
-      /** Decoded kubeconfig YAML (a base64 wrapper is removed). */
-      kubeconfig: string;
+      /** The kubeconfig input, decoded once by the parser (a base64 wrapper removed, credentials found). */
+      kubeconfig: DecodedKubeconfig;
       /** The context to use: the `context` input, else the current-context, else the only one. */
-      context?: string;
+      context: string;
     }
   | {
       kind: 'access-key';

@@ -66,6 +66,8 @@ export function renderCliHelp(): string {
     '',
     'Runs the action locally. Every action input is a flag; flags without a value mean "true".',
     '--kubeconfig-file <path> reads the kubeconfig input from a file.',
+    'The log reads as a runner shows it (masked values as ***, outputs as a table at the end);',
+    '--debug adds the debug lines, --raw prints the runner protocol itself.',
     ''
   ];
   for (const group of Object.keys(GROUP_TITLES) as InputGroup[]) {

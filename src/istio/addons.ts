@@ -6,8 +6,7 @@ import type { KubeObject } from '../kube/objects.js';
 import { parseManifests } from '../kube/objects.js';
 import type { RunReport } from '../report/model.js';
 import { applyLogged } from '../kube/logged.js';
-import { deploymentReady } from '../kube/readiness.js';
-import { withDiagnostics } from '../kube/diagnostics.js';
+import { awaitDeployments } from '../kube/diagnostics.js';
 import { componentRow } from '../kube/readiness.js';
 import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
 import { ISTIO_NAMESPACE } from './apis.js';
@@ -46,19 +45,6 @@ export async function deployAddons(args: {
   await applyLogged(kube, objects, report, config.lifecycle.dryRun);
   if (config.lifecycle.dryRun) return;
   const names = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-  const ready = await withDiagnostics(kube, ISTIO_NAMESPACE, undefined, () =>
-    kube.waitFor(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE },
-      (items) => {
-        const waiting = names.filter((n) => {
-          const d = items.find((i) => i.metadata.name === n);
-          return !d || !deploymentReady(d);
-        });
-        return { done: waiting.length === 0, progress: `waiting for ${waiting.join(', ')}` };
-      },
-      { timeoutMs }
-    )
-  );
-  for (const d of ready.filter((x) => names.includes(x.metadata.name)))
+  for (const d of await awaitDeployments(kube, ISTIO_NAMESPACE, names, timeoutMs))
     report.components.push(componentRow(d));
 }

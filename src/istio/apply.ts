@@ -6,7 +6,7 @@ import type { Kube } from '../kube/client.js';
 import type { Istioctl } from '../istioctl/run.js';
 import type { RunReport } from '../report/model.js';
 import { componentRow, containerImage, deploymentReady } from '../kube/readiness.js';
-import { withDiagnostics } from '../kube/diagnostics.js';
+import { awaitDeployments } from '../kube/diagnostics.js';
 import { ISTIO_NAMESPACE } from './apis.js';
 import { istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
 import { withLease } from '../kube/lease.js';
@@ -103,23 +103,6 @@ async function waitForControlPlane(
   timeoutMs: number,
   report: RunReport
 ): Promise<void> {
-  const items = await withDiagnostics(kube, ISTIO_NAMESPACE, undefined, () =>
-    kube.waitFor(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE },
-      (deployments) => {
-        const missing = names.filter((n) => !deployments.some((d) => d.metadata.name === n));
-        const notReady = deployments
-          .filter((d) => names.includes(d.metadata.name) && !deploymentReady(d))
-          .map((d) => d.metadata.name);
-        const waiting = [...missing.map((m) => `${m} (missing)`), ...notReady];
-        return {
-          done: waiting.length === 0,
-          progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'control plane available'
-        };
-      },
-      { timeoutMs }
-    )
-  );
-  for (const d of items.filter((x) => names.includes(x.metadata.name)))
+  for (const d of await awaitDeployments(kube, ISTIO_NAMESPACE, names, timeoutMs))
     report.components.push(componentRow(d));
 }

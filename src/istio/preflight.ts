@@ -338,62 +338,57 @@ export async function checkCluster(
   };
   // Recorded before any refusal below, so the summary and the `preflight` output explain a failed run too.
   report.preflight = preflight;
-  try {
-    const verdict = compatibilityVerdict(compat, config.istio.compatibilityCheck);
-    if (verdict.refuse) throw verdict.refuse;
-    if (verdict.warning) {
-      core.warning(verdict.warning);
-      report.warnings.push(verdict.warning);
-    }
-    for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
-    core.info(
-      `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s) with real kubelets`}`
-    );
+  const verdict = compatibilityVerdict(compat, config.istio.compatibilityCheck);
+  if (verdict.refuse) throw verdict.refuse;
+  if (verdict.warning) {
+    core.warning(verdict.warning);
+    report.warnings.push(verdict.warning);
+  }
+  for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
+  core.info(
+    `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s) with real kubelets`}`
+  );
 
-    // Input errors that need no further probing come first.
-    const ambient = config.istio.dataplaneMode === 'ambient';
-    if (ambient || (serverless && config.istio.cni === 'true'))
-      decideDataplane({
-        serverless,
-        cni: config.istio.cni,
-        mode: config.istio.dataplaneMode,
-        istioVersion,
-        namespace: config.namespace
-      });
-
-    // Ambient pods carry no istio-init, so their capabilities do not matter.
-    const caps = ambient
-      ? { allowed: undefined, checks: ['ambient mode: no istio-init'] }
-      : await probeCapabilities(kube, config.namespace, parseMinor(version.gitVersion).minor);
-    preflight.capabilities = caps;
-    core.info(
-      `Capabilities for istio-init in ${config.namespace}: ${caps.allowed === undefined ? 'unknown' : caps.allowed ? 'NET_ADMIN/NET_RAW allowed' : 'NET_ADMIN not allowed'} (${caps.checks.join('; ')})`
-    );
-    const decision = decideDataplane({
+  // Input errors that need no further probing come first.
+  const ambient = config.istio.dataplaneMode === 'ambient';
+  if (ambient || (serverless && config.istio.cni === 'true'))
+    decideDataplane({
       serverless,
       cni: config.istio.cni,
       mode: config.istio.dataplaneMode,
       istioVersion,
-      capabilitiesAllowed: caps.allowed,
-      namespace: config.namespace,
-      podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
-      evidence: caps.checks
+      namespace: config.namespace
     });
-    preflight.cni = decision.cni;
-    preflight.cniReason = decision.reason;
-    core.info(`Istio CNI: ${decision.cni ? 'enabled' : 'off'} — ${decision.reason}`);
-    return {
-      kubeVersion: version.gitVersion,
-      serverless,
-      fixes: [
-        ...compat.fixes.map(({ key, value }) => ({ key, value })),
-        ...dataplaneSets({ cni: decision.cni, ambient })
-      ],
-      capabilitiesAllowed: caps.allowed,
-      cni: decision.cni
-    };
-  } finally {
-    // Set here rather than with the other outputs so that a run refused by the preflight has it too.
-    core.setOutput('preflight', JSON.stringify(preflight));
-  }
+
+  // Ambient pods carry no istio-init, so their capabilities do not matter.
+  const caps = ambient
+    ? { allowed: undefined, checks: ['ambient mode: no istio-init'] }
+    : await probeCapabilities(kube, config.namespace, parseMinor(version.gitVersion).minor);
+  preflight.capabilities = caps;
+  core.info(
+    `Capabilities for istio-init in ${config.namespace}: ${caps.allowed === undefined ? 'unknown' : caps.allowed ? 'NET_ADMIN/NET_RAW allowed' : 'NET_ADMIN not allowed'} (${caps.checks.join('; ')})`
+  );
+  const decision = decideDataplane({
+    serverless,
+    cni: config.istio.cni,
+    mode: config.istio.dataplaneMode,
+    istioVersion,
+    capabilitiesAllowed: caps.allowed,
+    namespace: config.namespace,
+    podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
+    evidence: caps.checks
+  });
+  preflight.cni = decision.cni;
+  preflight.cniReason = decision.reason;
+  core.info(`Istio CNI: ${decision.cni ? 'enabled' : 'off'} — ${decision.reason}`);
+  return {
+    kubeVersion: version.gitVersion,
+    serverless,
+    fixes: [
+      ...compat.fixes.map(({ key, value }) => ({ key, value })),
+      ...dataplaneSets({ cni: decision.cni, ambient })
+    ],
+    capabilitiesAllowed: caps.allowed,
+    cni: decision.cni
+  };
 }

@@ -101,6 +101,12 @@ export class Kube {
   readonly fieldManager: string;
   private readonly t: Transport;
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
+  /**
+   * What dry runs of this connection would have created: namespaces, and the kinds of would-be CRDs
+   * (group/Kind). The API server cannot dry-run an object inside either, so a later dry run of such an
+   * object reports it as "created" as given — every step plans the same way, in any order.
+   */
+  private readonly planned = { namespaces: new Set<string>(), kinds: new Set<string>() };
 
   private constructor(t: Transport, fieldManager: string) {
     this.t = t;
@@ -295,10 +301,14 @@ export class Kube {
    */
   async apply(objects: KubeObject[], opts: ApplyOptions = {}): Promise<ApplyOutcome[]> {
     const outcomes: ApplyOutcome[] = [];
-    // In a dry run, namespaces that would be created do not exist yet, so the server cannot dry-run
-    // their contents; those objects are reported as "created" as given.
-    const plannedNamespaces = new Set<string>();
     for (const original of objects) {
+      if (opts.dryRun && this.planned.kinds.has(`${groupOf(original.apiVersion)}/${original.kind}`)) {
+        // Its CRD would be created by this dry run: the server does not serve the kind yet.
+        const obj = withApplyDefaults(original);
+        obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+        outcomes.push({ ref: refOf(obj), action: 'created', object: obj });
+        continue;
+      }
       const r = await this.resource(original.apiVersion, original.kind);
       const obj = withApplyDefaults(original);
       if (r.namespaced)
@@ -307,15 +317,14 @@ export class Kube {
       const ref = refOf(obj);
       const { path } = await this.objectPath(ref);
 
-      if (opts.dryRun && obj.metadata.namespace && plannedNamespaces.has(obj.metadata.namespace)) {
+      if (opts.dryRun && obj.metadata.namespace && this.planned.namespaces.has(obj.metadata.namespace)) {
         outcomes.push({ ref, action: 'created', object: obj });
         continue;
       }
       let live = await this.get(ref);
       if (!live) {
         const created = await this.serverSideApply(obj, r, path, opts.dryRun === true, opts.force === true);
-        if (opts.dryRun && obj.kind === 'Namespace' && obj.apiVersion === 'v1')
-          plannedNamespaces.add(obj.metadata.name);
+        if (opts.dryRun) this.plan(obj);
         outcomes.push({ ref, action: 'created', object: created });
         continue;
       }
@@ -357,6 +366,15 @@ export class Kube {
       outcomes.push({ ref, action: 'updated', object: updated, changed });
     }
     return outcomes;
+  }
+
+  /** Remembers what a dry run would create that later dry runs must plan inside (see `planned`). */
+  private plan(obj: KubeObject): void {
+    if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') this.planned.namespaces.add(obj.metadata.name);
+    if (obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion) === 'apiextensions.k8s.io') {
+      const spec = obj.spec as { group?: string; names?: { kind?: string } } | undefined;
+      if (spec?.group && spec.names?.kind) this.planned.kinds.add(`${spec.group}/${spec.names.kind}`);
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 // its recent events, so a timeout names the pod, not only the Deployment. Used by every step that waits.
 import type { Kube } from './client.js';
 import type { KubeObject } from './objects.js';
-import { containerReadySummary, podFailure } from './readiness.js';
+import { containerReadySummary, deploymentReady, podFailure } from './readiness.js';
 import { ActionError } from '../errors.js';
 
 /** Runs a wait; when it fails, the error gets the failing pods' reasons and events appended. */
@@ -19,6 +19,37 @@ export async function withDiagnostics<T>(
       err.details.push(...(await podDiagnostics(kube, namespace, labelSelector).catch(() => [])));
     throw err;
   }
+}
+
+/**
+ * Waits until each named Deployment of `namespace` exists and is available (its newest ReplicaSet's pods
+ * ready), watching rather than polling; a timeout names what is still missing or not ready and, through
+ * withDiagnostics, why its pods are not. Returns the named Deployments as they were when ready.
+ */
+export async function awaitDeployments(
+  kube: Kube,
+  namespace: string,
+  names: readonly string[],
+  timeoutMs: number
+): Promise<KubeObject[]> {
+  const items = await withDiagnostics(kube, namespace, undefined, () =>
+    kube.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
+      (deployments) => {
+        const waiting = names.flatMap((n) => {
+          const d = deployments.find((i) => i.metadata.name === n);
+          if (!d) return [`${n} (missing)`];
+          return deploymentReady(d) ? [] : [n];
+        });
+        return {
+          done: waiting.length === 0,
+          progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
+        };
+      },
+      { timeoutMs }
+    )
+  );
+  return items.filter((d) => names.includes(d.metadata.name));
 }
 
 /** Why pods are not ready: each failing pod's reason and its recent events. */

@@ -3,7 +3,7 @@ export * from './objects.js';
 export * from './readiness.js';
 export { Kube, UnknownKindError, isNotFound } from './client.js';
 export type { ApplyOptions, ApplyOutcome, ConnectOptions, ResourceInfo, ServerVersion } from './client.js';
-export type { KubeStats } from './transport.js';
+export { KUBE_STATS_DEBUG_PREFIX, type KubeStats } from './stats.js';
 export type { RetryPolicy } from '../retry.js';
 export type { WaitCheck, WaitOptions, WaitQuery } from './watch.js';
 export { KubeApiError, roleRuleFor } from './errors.js';

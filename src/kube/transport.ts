@@ -7,17 +7,9 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } fr
 import { ActionError } from '../errors.js';
 import { apiError, isRetryable, networkError, permanentServerError, type RequestInfo } from './errors.js';
 import { abortReason, backoffDelay, parseRetryAfter, sleep, type RetryPolicy } from '../retry.js';
+import type { KubeStats } from './stats.js';
 
-export interface KubeStats {
-  /** Every HTTP request sent, retries and watches included. */
-  requests: number;
-  /** Requests that can change cluster state (non-dry-run create/patch/delete). */
-  writes: number;
-  /** Watch streams opened. */
-  watches: number;
-  /** Times a watch had to start over from a fresh list (410 Gone, error events). */
-  relists: number;
-}
+export type { KubeStats } from './stats.js';
 
 export interface TransportOptions {
   kubeconfigPath: string;

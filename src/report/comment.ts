@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../inputs/config.js';
 import { messageOf } from '../errors.js';
 import type { RunReport } from './model.js';
+import type { VerificationResult } from '../verify/http.js';
 import { table, verificationTable } from './summary.js';
 import { redact } from '../auth/errors.js';
 
@@ -23,13 +24,9 @@ export function runUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}${attempt}`;
 }
 
-function verificationVerdict(v: unknown): string | undefined {
-  const pass = (v as { pass?: unknown } | undefined)?.pass;
-  return typeof pass === 'boolean'
-    ? pass
-      ? '✅ traffic split verified'
-      : '❌ traffic split not as expected'
-    : undefined;
+function verificationVerdict(v: VerificationResult | undefined): string | undefined {
+  if (!v) return undefined;
+  return v.pass ? '✅ traffic split verified' : '❌ traffic split not as expected';
 }
 
 /** Pure: the comment body (Markdown) for a finished deploy. */

@@ -3,6 +3,7 @@
 import type { GatewayEndpoint } from '../gateway/address.js';
 import type { Expectation } from '../routing/types.js';
 import type { PreflightResult } from '../istio/preflight.js';
+import type { VerificationResult } from '../verify/http.js';
 import { StepLog } from './steps.js';
 
 export interface ComponentRow {
@@ -43,7 +44,7 @@ export interface RunReport {
     deleted: string[];
   };
   analyze: string[];
-  verification?: unknown;
+  verification?: VerificationResult;
   /** Smoke test outcome (the `smoke-status` output) and its human-readable detail (summary, log). */
   smoke?: 'passed' | 'failed';
   smokeStatus?: string;

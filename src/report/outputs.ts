@@ -22,6 +22,8 @@ export function outputValues(config: Config, report: RunReport): Record<string, 
     if (gw.hostHeader) out['gateway-host-header'] = gw.hostHeader;
   }
   if (report.verification !== undefined) out['verification'] = JSON.stringify(report.verification);
+  // Recorded by the preflight before it can refuse the run, so a refused run has it too.
+  if (report.preflight) out['preflight'] = JSON.stringify(report.preflight);
   if (report.mode === 'deploy') out['smoke-status'] = report.smoke ?? 'skipped';
   return out;
 }

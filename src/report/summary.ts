@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import type { RunReport } from './model.js';
 import type { Distribution, Expectation } from '../routing/types.js';
+import type { VerificationResult } from '../verify/http.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -168,24 +169,14 @@ export function renderSummary(r: RunReport): string {
   return parts.join('\n\n') + '\n';
 }
 
-interface IdentityResult {
-  identity?: string;
-  expected?: unknown;
-  observed?: Record<string, number>;
-  pValue?: number;
-  pass?: boolean;
-}
-
-export function verificationTable(v: unknown): string {
-  const ids = (v as { identities?: IdentityResult[] }).identities;
-  if (!Array.isArray(ids)) return '```json\n' + JSON.stringify(v, null, 2) + '\n```';
+export function verificationTable(v: VerificationResult): string {
   return table(
     ['Identity', 'Expected', 'Observed', 'p-value', 'Result'],
-    ids.map((i) => [
-      i.identity ?? '',
-      JSON.stringify(i.expected ?? ''),
-      JSON.stringify(i.observed ?? {}),
-      i.pValue === undefined ? '' : i.pValue.toPrecision(3),
+    v.identities.map((i) => [
+      i.identity,
+      JSON.stringify(i.expected),
+      JSON.stringify(i.observed),
+      i.pValue.toPrecision(3),
       i.pass ? '✅ pass' : '❌ fail'
     ])
   );

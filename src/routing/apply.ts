@@ -96,15 +96,10 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   for (const line of plan.describe) core.info(line);
 
   // The API server (and Istio's validating webhook, when installed) checks every object first, so a
-  // bad routing-file changes nothing. A dry run into a namespace that does not exist yet cannot be
-  // checked by the server (it answers NotFound), so such a plan is listed unchecked, as Bookinfo's is.
-  // Likewise HTTPRoutes whose CRD the dry run only plans to create.
-  const unchecked =
-    dryRun &&
-    ((gatewayApi && (report.gatewayApi?.created.length ?? 0) > 0) ||
-      !(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace })));
+  // bad routing-file changes nothing. (Inside a namespace or of a CRD that this dry run only plans to
+  // create, the kube layer lists objects unchecked: the server cannot check them yet.)
   try {
-    if (plan.objects.length > 0 && !unchecked) await kube.apply(plan.objects, { dryRun: true });
+    if (plan.objects.length > 0) await kube.apply(plan.objects, { dryRun: true });
   } catch (err) {
     throw new ActionError(
       `The cluster rejected the routing objects of "${routing.variant}"; nothing was applied.`,

@@ -17,6 +17,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { STATE_ENV } from './state.js';
+import { KUBE_STATS_DEBUG_PREFIX, type KubeStats } from '../../src/kube/stats.js';
 
 export interface RunActionOptions {
   inputs: Record<string, string>;
@@ -70,6 +71,8 @@ export interface RunActionResult {
   state: Record<string, string>;
   /** `::error`, `::warning`, `::notice`, `::add-mask` … lines of both steps. */
   commands: WorkflowCommand[];
+  /** The action's own count of Kubernetes API requests and writes; absent when it stopped before a cluster step. */
+  kubeStats?: KubeStats;
   main: StepResult;
   post?: StepResult;
 }
@@ -363,9 +366,18 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     toolCache,
     state,
     commands,
+    ...kubeStatsOf(commands),
     main,
     post
   };
+}
+
+/** The KubeStats the action reported (its `kube-stats` debug command), as data. */
+function kubeStatsOf(commands: WorkflowCommand[]): { kubeStats?: KubeStats } {
+  const line = commands.find((c) => c.command === 'debug' && c.message.startsWith(KUBE_STATS_DEBUG_PREFIX));
+  return line
+    ? { kubeStats: JSON.parse(line.message.slice(KUBE_STATS_DEBUG_PREFIX.length)) as KubeStats }
+    : {};
 }
 
 /** The action's own explanation of a failure: every `::error::` message of the run. */

@@ -694,7 +694,11 @@ describe('parseConfig: aggregation and secrecy', () => {
 describe('parseConfig: good inputs', () => {
   it('fills every default from the spec', () => {
     const c = parseConfig(BASE);
-    expect(c.auth).toEqual({ kind: 'kubeconfig', kubeconfig: KUBECONFIG, context: 'ask-admin' });
+    expect(c.auth).toMatchObject({
+      kind: 'kubeconfig',
+      kubeconfig: { text: KUBECONFIG },
+      context: 'ask-admin'
+    });
     expect(c.namespace).toBe('default');
     expect(c.istio).toEqual({
       versionSpec: '1.30.3',
@@ -733,7 +737,7 @@ describe('parseConfig: good inputs', () => {
 
   it('accepts a base64 (line-wrapped) kubeconfig and a chosen context', () => {
     const c = parseConfig({ kubeconfig: KUBECONFIG_B64, context: 'ask-ci' });
-    expect(c.auth).toEqual({ kind: 'kubeconfig', kubeconfig: KUBECONFIG, context: 'ask-ci' });
+    expect(c.auth).toMatchObject({ kind: 'kubeconfig', kubeconfig: { text: KUBECONFIG }, context: 'ask-ci' });
     expect(c.secrets).toEqual(expect.arrayContaining([KUBECONFIG_B64.trim(), TOKEN]));
   });
 

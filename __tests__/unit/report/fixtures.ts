@@ -56,6 +56,12 @@ export function fullReport(): RunReport {
     deleted: []
   };
   r.analyze = ['Info [IST0118] (Service bookinfo-pr-42/details) Port name http-a|b'];
+  const measured = {
+    requests: 100,
+    method: 'exact' as const,
+    latency: { p50: 12, p95: 40 },
+    errors: []
+  };
   r.verification = {
     pass: false,
     alpha: 0.001,
@@ -65,9 +71,17 @@ export function fullReport(): RunReport {
         expected: { v1: 80, v2: 20 },
         observed: { v1: 83, v2: 17 },
         pValue: 0.4587,
-        pass: true
+        pass: true,
+        ...measured
       },
-      { identity: 'jason', expected: { v2: 100 }, observed: { v1: 10, v2: 90 }, pValue: 0, pass: false }
+      {
+        identity: 'jason',
+        expected: { v2: 100 },
+        observed: { v1: 10, v2: 90 },
+        pValue: 0,
+        pass: false,
+        ...measured
+      }
     ]
   };
   r.smoke = 'passed';

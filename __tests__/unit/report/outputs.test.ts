@@ -22,6 +22,24 @@ describe('outputValues', () => {
     });
   });
 
+  it('sets preflight from the report whenever the preflight recorded one (a refused run too)', () => {
+    const report = newReport('deploy', false);
+    report.preflight = {
+      kubeVersion: 'v1.35.4',
+      istioVersion: '1.30.3',
+      clusterKind: 'serverless',
+      nodeCount: 1,
+      compatibility: { supported: true, status: 'supported', message: 'ok' },
+      capabilities: { checks: [] },
+      dataplaneMode: 'sidecar',
+      cni: false,
+      cniReason: 'not decided'
+    };
+    report.failure = 'refused';
+    expect(JSON.parse(outputValues(config(), report)['preflight'] ?? 'null')).toEqual(report.preflight);
+    expect(outputValues(config(), newReport('deploy', false))).not.toHaveProperty('preflight');
+  });
+
   it('round-trips the verification as JSON', () => {
     const out = outputValues(config(), fullReport());
     const parsed = JSON.parse(out['verification'] ?? 'null') as {

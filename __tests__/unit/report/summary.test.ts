@@ -95,12 +95,6 @@ describe('renderSummary', () => {
     expect(renderSummary(r)).toContain('| Namespace | a\\|b |');
   });
 
-  it('falls back to JSON for a verification of another shape', () => {
-    const r = fullReport();
-    r.verification = { skipped: 'no expectation' };
-    expect(renderSummary(r)).toContain('```json\n{\n  "skipped": "no expectation"\n}\n```');
-  });
-
   it('titles teardown and dry runs, and leaves out empty sections', () => {
     const r = newReport('teardown', true);
     r.plan.push('namespace bookinfo-pr-42 would be deleted');

@@ -1,4 +1,5 @@
-// The action's log as a GitHub runner shows it, for `npm run demo` and other local runs. The bundled action
+// The action's log as a GitHub runner shows it, for the local CLI (bin/, through dist/runner-log.js) and
+// `npm run demo`. The bundled action
 // speaks the runner's workflow-command protocol on stdout (`::add-mask::`, `::group::`, `::debug::`, …);
 // printed raw, a newcomer reads credentials in add-mask lines and protocol noise. A runner instead hides the
 // commands, replaces every masked value with ***, folds groups under their title and shows debug lines only
@@ -29,6 +30,8 @@ export class RunnerLog {
   /** Masked values, longest first, so a secret containing a shorter one is masked whole. */
   private masks: string[] = [];
   private partial = '';
+  /** Outputs set with the `set-output` command (what core.setOutput falls back to outside a runner). */
+  readonly outputs: Record<string, string> = {};
   private readonly out: (line: string) => void;
   private readonly debug: boolean;
 
@@ -67,6 +70,11 @@ export class RunnerLog {
         this.masks = [...this.masks, data].sort((a, b) => b.length - a.length);
       return;
     }
+    if (name === 'set-output') {
+      const output = /(?:^|,)name=([^,]*)/.exec(props)?.[1];
+      if (output) this.outputs[unescapeProperty(output)] = data;
+      return;
+    }
     if (SILENT.has(name)) return;
     if (name === 'debug') return void (this.debug && this.out(this.mask(`[debug] ${data}`)));
     if (name === 'group') return this.out(this.mask(`▸ ${data}`));
@@ -81,4 +89,19 @@ export class RunnerLog {
     // An unknown command is printed as the runner would print any line.
     this.out(this.mask(raw));
   }
+}
+
+/** Outputs as a two-column table, values masked and cut to `width` characters. */
+export function outputsTable(
+  outputs: Record<string, string>,
+  mask: (s: string) => string,
+  width = 100
+): string[] {
+  const names = Object.keys(outputs);
+  if (names.length === 0) return [];
+  const pad = Math.max(...names.map((n) => n.length));
+  return names.map((n) => {
+    const one = mask(outputs[n] ?? '').replace(/\s*\n\s*/g, ' ');
+    return `  ${n.padEnd(pad)}  ${one.length > width ? `${one.slice(0, width - 1)}…` : one}`;
+  });
 }

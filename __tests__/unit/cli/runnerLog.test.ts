@@ -1,6 +1,6 @@
 // The demo's log rendering: what a runner shows for the action's workflow commands.
 import { describe, expect, it } from '@jest/globals';
-import { RunnerLog } from '../../../test/harness/runnerLog.js';
+import { RunnerLog } from '../../../src/cli/runnerLog.js';
 
 function render(text: string, debug = false, chunk = text.length): string[] {
   const lines: string[] = [];
