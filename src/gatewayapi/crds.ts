@@ -10,6 +10,7 @@
 // - GatewayClass, Gateway and HTTPRoute must serve `v1` (the release's samples/bookinfo/gateway-api files
 //   are v1; istioctl x precheck requires at least v1beta1 and warns below v1): otherwise the mode is refused
 //   with every offending CRD listed.
+import { compareVersions, minorOf } from '../versions.js';
 import { ActionError } from '../errors.js';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -60,33 +61,12 @@ export interface CrdPlan {
   describe: string[];
 }
 
-interface Semver {
-  parts: [number, number, number];
-  pre: string;
-}
-
-function parseSemver(v: string): Semver | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/.exec(v.trim());
-  if (!m) return undefined;
-  return { parts: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], pre: m[4] ?? '' };
-}
-
 /**
  * Compares two bundle versions like semver (a pre-release sorts before its release: v1.5.0-dev < v1.5.0).
  * Returns undefined when either is not a version.
  */
 export function compareBundleVersions(a: string, b: string): number | undefined {
-  const x = parseSemver(a);
-  const y = parseSemver(b);
-  if (!x || !y) return undefined;
-  for (let i = 0; i < 3; i++) {
-    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === '') return 1;
-  if (y.pre === '') return -1;
-  return x.pre < y.pre ? -1 : 1;
+  return compareVersions(a, b);
 }
 
 /** The facts of a live CRD object the plan needs. */
@@ -102,11 +82,6 @@ export function liveCrd(o: {
     channel: o.metadata.annotations?.[CHANNEL_ANNOTATION] ?? '',
     servedVersions: versions.filter((v) => v.served && v.name).map((v) => v.name as string)
   };
-}
-
-function minorOf(version: string): number | undefined {
-  const m = /^v?1\.(\d+)/.exec(version);
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Why the Istio release or the cluster cannot run `ingress: gateway-api` at all (empty when it can). */

@@ -1,6 +1,7 @@
 // Facts about Istio's APIs that more than one step needs: which served version of its config groups a
 // release speaks, and how a PeerAuthentication decides whether a workload accepts plaintext. Pure.
 
+import { majorMinor } from '../versions.js';
 import { ActionError } from '../errors.js';
 
 export const NETWORKING_GROUP = 'networking.istio.io';
@@ -11,9 +12,9 @@ export const ISTIO_NAMESPACE = 'istio-system';
 export const ROOT_NAMESPACE = 'istio-system';
 
 function minorOf(istioVersion: string): { major: number; minor: number } {
-  const m = /^v?(\d+)\.(\d+)/.exec(istioVersion);
-  if (!m) throw new ActionError(`Cannot tell the API versions from Istio version "${istioVersion}".`);
-  return { major: Number(m[1]), minor: Number(m[2]) };
+  const v = majorMinor(istioVersion);
+  if (!v) throw new ActionError(`Cannot tell the API versions from Istio version "${istioVersion}".`);
+  return v;
 }
 
 /** v1 of networking.istio.io and security.istio.io is served from Istio 1.22 (the CRDs' own versions). */

@@ -3,6 +3,7 @@
 // rules and policy/v1 on old clusters). We check before touching the cluster and say which versions fit.
 // The matrix is Istio's own data (supportStatus.generated.ts, generated from src/istio/data/); an Istio
 // minor the data does not list is "unknown": allowed, with a warning.
+import { majorMinor } from '../versions.js';
 import { KUBERNETES_SUPPORT } from './supportStatus.generated.js';
 
 export interface KubeRange {
@@ -32,9 +33,9 @@ export interface Compatibility {
 }
 
 export function parseMinor(version: string): { major: number; minor: number } {
-  const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
-  if (!m) throw new Error(`cannot read a version from "${version}"`);
-  return { major: Number(m[1]), minor: Number(m[2]) };
+  const v = majorMinor(version);
+  if (!v) throw new Error(`cannot read a version from "${version}"`);
+  return v;
 }
 
 export function checkCompatibility(istioVersion: string, kubeVersion: string): Compatibility {

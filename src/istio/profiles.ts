@@ -13,6 +13,7 @@
 //                    helm-profiles/remote.yaml sets istiodRemote.enabled, so the istiod chart renders none)
 //   ambient          absent ≤ 1.15; 1.16–1.17 pilot settings only (gateways as default); ≥ 1.18 adds
 //                    istio-cni and ztunnel and disables istio-ingressgateway
+import { minorOf } from '../versions.js';
 import type { IstioConfig } from '../inputs/config.js';
 
 export interface ControlPlaneShape {
@@ -95,6 +96,5 @@ export function controlPlaneShape(
 
 /** The Istio minor a version or version spec names; undefined for `latest` (the newest release). */
 export function istioMinorOf(version: string): number | undefined {
-  const m = /^v?1\.(\d+)/.exec(version.trim());
-  return m ? Number(m[1]) : undefined;
+  return minorOf(version);
 }

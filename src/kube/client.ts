@@ -13,24 +13,15 @@ import {
   type KubeObject,
   type ObjectRef
 } from './objects.js';
-import { Transport, type KubeStats } from './transport.js';
-import type { RetryPolicy } from '../retry.js';
+import { Transport, type KubeStats, type TransportOptions } from './transport.js';
 import { describeQuery, waitUntil, type WaitCheck, type WaitOptions, type WaitQuery } from './watch.js';
 
 export type { KubeStats } from './transport.js';
 export type { WaitCheck, WaitOptions, WaitQuery } from './watch.js';
 
-export interface ConnectOptions {
-  kubeconfigPath: string;
-  context?: string;
+export interface ConnectOptions extends TransportOptions {
   /** Server-side-apply field manager; one per tool so ownership is clear. */
   fieldManager?: string;
-  /** Aborts every request (the step's deadline or the job's cancellation). */
-  signal?: AbortSignal;
-  /** Debug log of each request (method, path, status, duration); never headers or bodies. */
-  log?: (message: string) => void;
-  retry?: Partial<RetryPolicy>;
-  requestTimeoutMs?: number;
 }
 
 export interface ApplyOutcome {

@@ -14,8 +14,9 @@ export type { KubeStats } from './stats.js';
 export interface TransportOptions {
   kubeconfigPath: string;
   context?: string;
-  /** Aborts every request of this connection (e.g. the step's deadline). */
+  /** Aborts every request of this connection (the step's deadline or the job's cancellation). */
   signal?: AbortSignal;
+  /** Debug log of each request (method, path, status, duration); never headers or bodies. */
   log?: (message: string) => void;
   retry?: Partial<RetryPolicy>;
   /** Per-attempt timeout of ordinary (non-watch) requests. */
