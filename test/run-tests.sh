@@ -3,7 +3,8 @@
 # in a network namespace of its own where nothing can leave the machine (test/isolation/isolated.sh: the
 # run fails when any process of the harness or the action tried to reach an address off the loopback).
 #
-#   npm test                          unit, then e2e on seed and current side by side
+#   npm test                          unit, then e2e on seed and current (in 2 shards) side by side
+#   ASK_ISTIO_CURRENT_SHARDS=1 npm test   current in one entry (one cluster)
 #   ASK_ISTIO_E2E_SERIAL=1 npm test   the same with one entry after the other
 #   npm test -- --stack current       unit + e2e on one entry (also ASK_ISTIO_STACKS="current")
 #   npm test -- --e2e-only --stack seed __tests__/e2e/routing.test.ts   extra arguments go to jest
@@ -41,45 +42,63 @@ done
 reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 
-# One entry: its own network namespace, control plane, ports and temp dirs, so entries can run side by
-# side. Prints its jest output with a [stack] prefix and leaves its exit status in $reports/status-<stack>.
+# One entry (a stack, or one shard of it): its own network namespace, control plane, ports and temp dirs,
+# so entries can run side by side. Prints its jest output with an [entry] prefix and leaves its exit status
+# in $reports/status-<entry>.
+# "current 1/2" → "current_1_2", for file names; "current:1/2" (an entry) → "current 1/2".
+key() { printf '%s' "$1" | tr ' /' '__'; }
+entry_name() { local st="${1%%:*}" sh="${1#*:}"; printf '%s' "$st${sh:+ $sh}"; }
+
 run_entry() {
-  local s="$1" start status
+  local s="$1" shard="$2" name start status
+  name="$s${shard:+ $shard}"
   start=$(date +%s)
   set +e
-  ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$s.jsonl" -- \
-    "${jest[@]}" "${args[@]}" --selectProjects e2e 2>&1 | sed -u "s/^/[$s] /"
+  ASK_ISTIO_STACK="$s" bash test/isolation/isolated.sh "$reports/offbox-$(key "$name").jsonl" -- \
+    "${jest[@]}" "${args[@]}" --selectProjects e2e ${shard:+--shard="$shard"} 2>&1 | sed -u "s|^|[$name] |"
   status=${PIPESTATUS[0]}
   set -e
   if [ "$status" = 0 ]; then
-    echo "=== e2e on the $s stack passed in $(( $(date +%s) - start ))s ===" >&2
+    echo "=== e2e on $name passed in $(( $(date +%s) - start ))s ===" >&2
   else
-    echo "=== e2e on the $s stack FAILED after $(( $(date +%s) - start ))s ===" >&2
+    echo "=== e2e on $name FAILED after $(( $(date +%s) - start ))s ===" >&2
   fi
-  echo "$status" >"$reports/status-$s"
+  echo "$status" >"$reports/status-$(key "$name")"
 }
 
 # The entries run at the same time by default: each spends about half its time waiting on rollouts and
-# timers (measured: ~50 % idle CPU on 2 cores while one entry runs), so two overlap well.
-# ASK_ISTIO_E2E_SERIAL=1 runs them one after another (clearer logs, or a slower machine).
-# Every entry runs even when another failed, so one CI run shows every stack's failures.
+# timers (measured: ~50 % idle CPU on 2 cores while one entry runs), so they overlap well. `current` is the
+# longer one, so it is split into ASK_ISTIO_CURRENT_SHARDS shards (default 2; jest --shard, balanced by
+# test/harness/sequencer.mjs), each with a cluster of its own. ASK_ISTIO_E2E_SERIAL=1 runs the entries one
+# after another (clearer logs, or a slower machine). Every entry runs even when another failed, so one CI
+# run shows every failure.
+# Named test files run in one entry per stack: a shard would start a cluster for nothing.
+shards="${ASK_ISTIO_CURRENT_SHARDS:-2}"
+for a in ${args[@]+"${args[@]}"}; do case "$a" in *.test.ts) shards=1 ;; esac; done
+entries=()
+for s in $stacks; do
+  n=1
+  [ "$s" = current ] && n="$shards"
+  if [ "$n" -le 1 ]; then entries+=("$s:"); else for i in $(seq 1 "$n"); do entries+=("$s:$i/$n"); done; fi
+done
 e2e_start=$(date +%s)
 pids=()
-for s in $stacks; do
-  echo "=== e2e on the $s stack ===" >&2
+for e in "${entries[@]}"; do
+  echo "=== e2e on $(entry_name "$e") ===" >&2
   if [ "${ASK_ISTIO_E2E_SERIAL:-0}" = 1 ]; then
-    run_entry "$s"
+    run_entry "${e%%:*}" "${e#*:}"
   else
-    run_entry "$s" &
+    run_entry "${e%%:*}" "${e#*:}" &
     pids+=("$!")
   fi
 done
 [ "${#pids[@]}" = 0 ] || wait "${pids[@]}"
 failed=()
-for s in $stacks; do
-  [ "$(cat "$reports/status-$s" 2>/dev/null || echo 1)" = 0 ] || failed+=("$s")
+for e in "${entries[@]}"; do
+  name="$(entry_name "$e")"
+  [ "$(cat "$reports/status-$(key "$name")" 2>/dev/null || echo 1)" = 0 ] || failed+=("$name")
 done
-echo "=== e2e on all stacks took $(( $(date +%s) - e2e_start ))s ===" >&2
+echo "=== e2e on all entries took $(( $(date +%s) - e2e_start ))s ===" >&2
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "e2e failed on: ${failed[*]}" >&2
   exit 1
