@@ -2584,7 +2584,10 @@ class Kube {
      * (group/Kind). The API server cannot dry-run an object inside either, so a later dry run of such an
      * object reports it as "created" as given — every step plans the same way, in any order.
      */
-    planned = { namespaces: new Set(), kinds: new Set() };
+    planned = {
+        namespaces: new Set(),
+        kinds: new Map()
+    };
     constructor(t, fieldManager) {
         this.t = t;
         this.fieldManager = fieldManager;
@@ -2755,10 +2758,16 @@ class Kube {
     async apply(objects, opts = {}) {
         const outcomes = [];
         for (const original of objects) {
-            if (opts.dryRun && this.planned.kinds.has(`${(0,kube_objects/* groupOf */.F8)(original.apiVersion)}/${original.kind}`)) {
+            const plannedKind = opts.dryRun
+                ? this.planned.kinds.get(`${(0,kube_objects/* groupOf */.F8)(original.apiVersion)}/${original.kind}`)
+                : undefined;
+            if (plannedKind) {
                 // Its CRD would be created by this dry run: the server does not serve the kind yet.
                 const obj = (0,kube_objects/* withApplyDefaults */.R0)(original);
-                obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+                if (plannedKind.namespaced)
+                    obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+                else
+                    delete obj.metadata.namespace;
                 outcomes.push({ ref: (0,kube_objects/* refOf */.H8)(obj), action: 'created', object: obj });
                 continue;
             }
@@ -2831,7 +2840,7 @@ class Kube {
         if (obj.kind === 'CustomResourceDefinition' && (0,kube_objects/* groupOf */.F8)(obj.apiVersion) === 'apiextensions.k8s.io') {
             const spec = obj.spec;
             if (spec?.group && spec.names?.kind)
-                this.planned.kinds.add(`${spec.group}/${spec.names.kind}`);
+                this.planned.kinds.set(`${spec.group}/${spec.names.kind}`, { namespaced: spec.scope !== 'Cluster' });
         }
     }
     /**

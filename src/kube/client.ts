@@ -97,7 +97,10 @@ export class Kube {
    * (group/Kind). The API server cannot dry-run an object inside either, so a later dry run of such an
    * object reports it as "created" as given — every step plans the same way, in any order.
    */
-  private readonly planned = { namespaces: new Set<string>(), kinds: new Set<string>() };
+  private readonly planned = {
+    namespaces: new Set<string>(),
+    kinds: new Map<string, { namespaced: boolean }>()
+  };
 
   private constructor(t: Transport, fieldManager: string) {
     this.t = t;
@@ -293,10 +296,15 @@ export class Kube {
   async apply(objects: KubeObject[], opts: ApplyOptions = {}): Promise<ApplyOutcome[]> {
     const outcomes: ApplyOutcome[] = [];
     for (const original of objects) {
-      if (opts.dryRun && this.planned.kinds.has(`${groupOf(original.apiVersion)}/${original.kind}`)) {
+      const plannedKind = opts.dryRun
+        ? this.planned.kinds.get(`${groupOf(original.apiVersion)}/${original.kind}`)
+        : undefined;
+      if (plannedKind) {
         // Its CRD would be created by this dry run: the server does not serve the kind yet.
         const obj = withApplyDefaults(original);
-        obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+        if (plannedKind.namespaced)
+          obj.metadata.namespace = obj.metadata.namespace ?? opts.namespace ?? this.t.defaultNamespace;
+        else delete obj.metadata.namespace;
         outcomes.push({ ref: refOf(obj), action: 'created', object: obj });
         continue;
       }
@@ -363,8 +371,9 @@ export class Kube {
   private plan(obj: KubeObject): void {
     if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') this.planned.namespaces.add(obj.metadata.name);
     if (obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion) === 'apiextensions.k8s.io') {
-      const spec = obj.spec as { group?: string; names?: { kind?: string } } | undefined;
-      if (spec?.group && spec.names?.kind) this.planned.kinds.add(`${spec.group}/${spec.names.kind}`);
+      const spec = obj.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+      if (spec?.group && spec.names?.kind)
+        this.planned.kinds.set(`${spec.group}/${spec.names.kind}`, { namespaced: spec.scope !== 'Cluster' });
     }
   }
 
