@@ -215,7 +215,8 @@ async function sleep(ms, signal) {
 }
 /**
  * Runs `fn` until it resolves, throws something not retryable, or the attempts or the time budget are
- * used up; then the last error is thrown as it was. Cancellation throws `abortReason(signal)`.
+ * used up; then the last error is thrown as it was (or what `giveUp` makes of it). Cancellation throws
+ * `abortReason(signal)`.
  */
 async function retry(fn, opts) {
     const now = opts.now ?? Date.now;
@@ -230,11 +231,9 @@ async function retry(fn, opts) {
         catch (err) {
             if (signal?.aborted)
                 throw abortReason(signal);
-            if (attempt >= policy.attempts || !opts.retryable(err))
-                throw err;
             const left = deadline - now();
-            if (left <= 0)
-                throw err;
+            if (attempt >= policy.attempts || !opts.retryable(err) || left <= 0)
+                throw opts.giveUp ? opts.giveUp(err, attempt) : err;
             const wait = Math.min(left, backoffDelay(attempt, policy, { retryAfterMs: opts.retryAfterMs?.(err), random: opts.random }));
             opts.onRetry?.(err, { attempt: attempt + 1, delayMs: wait, attempts: policy.attempts });
             await sleep(wait, signal);
@@ -444,30 +443,16 @@ function mask(values) {
 async function withRetry(fn, ctx, deps) {
     const { attempts, baseDelayMs } = deps.retry ?? DEFAULT_RETRY;
     const log = deps.log ?? core/* info */.pq;
-    let tried = 0;
-    try {
-        return await retry(() => {
-            tried++;
-            return fn();
-        }, {
-            policy: { attempts, baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS },
-            retryable: (err) => classifySdkError(err).retryable,
-            signal: deps.signal,
-            onRetry: (err, next) => {
-                const info = classifySdkError(err);
-                log(`${ctx.call} failed (${info.code ?? info.kind}); retrying in ${next.delayMs} ms (attempt ${next.attempt} of ${next.attempts}).`);
-            }
-        });
-    }
-    catch (err) {
-        if (deps.signal?.aborted)
-            throw err;
-        throw (0,auth_errors/* authError */.P_)(classifySdkError(err), {
-            ...ctx,
-            endpoint: describeEndpoint(ctx.endpoint),
-            attempts: tried
-        });
-    }
+    return retry(fn, {
+        policy: { attempts, baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS },
+        retryable: (err) => classifySdkError(err).retryable,
+        signal: deps.signal,
+        giveUp: (err, tried) => (0,auth_errors/* authError */.P_)(classifySdkError(err), { ...ctx, endpoint: describeEndpoint(ctx.endpoint), attempts: tried }),
+        onRetry: (err, next) => {
+            const info = classifySdkError(err);
+            log(`${ctx.call} failed (${info.code ?? info.kind}); retrying in ${next.delayMs} ms (attempt ${next.attempt} of ${next.attempts}).`);
+        }
+    });
 }
 function sessionName(runId) {
     // RoleSessionName allows [A-Za-z0-9.@_-], 2–64 characters; it shows up in ActionTrail as the actor.
@@ -767,25 +752,23 @@ function retryPolicy(overrides) {
 /** Runs `fn` until it succeeds, a non-transient error occurs, or the attempts are used up (last error rethrown). */
 async function download_withRetry(what, fn, opts) {
     const policy = retryPolicy(opts.retry);
-    let attempts = 0;
-    const counted = (attempt) => {
-        attempts = attempt;
-        return fn(attempt);
-    };
     try {
-        return await retry(counted, {
+        return await retry(fn, {
             policy,
             retryable: isRetryable,
             retryAfterMs: (err) => (err instanceof HttpStatusError ? err.retryAfterMs : undefined),
             signal: opts.signal,
+            giveUp: (err, attempts) => {
+                if (isErrorLike(err) && attempts > 1)
+                    err.message += ` (after ${attempts} attempts)`;
+                return err;
+            },
             onRetry: (err, next) => opts.log.warning(`${what}: ${describeNetworkError(err)}; retrying in ${(next.delayMs / 1000).toFixed(1)}s (attempt ${next.attempt} of ${next.attempts})`)
         });
     }
     catch (err) {
         if (opts.signal?.aborted)
             throw cancelled(what, opts.signal);
-        if (isErrorLike(err) && attempts > 1)
-            err.message += ` (after ${attempts} attempts)`;
         throw err;
     }
 }
@@ -5542,9 +5525,9 @@ async function smokeTest(url, opts) {
         const first = await retry(async (attempt) => {
             attempts = attempt;
             const res = await session.get('/productpage');
-            lastProblem = problemOf(res);
-            if (lastProblem)
-                throw new Error(lastProblem);
+            const problem = problemOf(res);
+            if (problem)
+                throw new Error(problem);
             return res;
         }, {
             policy: { attempts: Infinity, baseDelayMs: 500, maxDelayMs: 5000, budgetMs: opts.budgetMs },

@@ -71,6 +71,8 @@ export interface RetryOptions {
   retryAfterMs?: (err: unknown) => number | undefined;
   /** Cancels the loop: between attempts at once, and the attempt itself when `fn` passes it on. */
   signal?: AbortSignal;
+  /** What to throw instead of the last error when the loop gives up (not on cancellation): e.g. one that says how many attempts were made. */
+  giveUp?: (err: unknown, attempts: number) => unknown;
   /** Called before each wait: to log "retrying in …". */
   onRetry?: (err: unknown, next: { attempt: number; delayMs: number; attempts: number }) => void;
   random?: () => number;
@@ -79,7 +81,8 @@ export interface RetryOptions {
 
 /**
  * Runs `fn` until it resolves, throws something not retryable, or the attempts or the time budget are
- * used up; then the last error is thrown as it was. Cancellation throws `abortReason(signal)`.
+ * used up; then the last error is thrown as it was (or what `giveUp` makes of it). Cancellation throws
+ * `abortReason(signal)`.
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
   const now = opts.now ?? Date.now;
@@ -91,9 +94,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
       return await fn(attempt);
     } catch (err) {
       if (signal?.aborted) throw abortReason(signal);
-      if (attempt >= policy.attempts || !opts.retryable(err)) throw err;
       const left = deadline - now();
-      if (left <= 0) throw err;
+      if (attempt >= policy.attempts || !opts.retryable(err) || left <= 0)
+        throw opts.giveUp ? opts.giveUp(err, attempt) : err;
       const wait = Math.min(
         left,
         backoffDelay(attempt, policy, { retryAfterMs: opts.retryAfterMs?.(err), random: opts.random })

@@ -87,6 +87,31 @@ describe('retry', () => {
     expect(calls).toBe(4);
   });
 
+  it('giveUp replaces the last error, knowing how many attempts were made', async () => {
+    const given: Array<[string, number]> = [];
+    const fatal = new Error('403');
+    const run = (policy: typeof fast, retryable: (err: unknown) => boolean) =>
+      retry(
+        async (attempt) => {
+          throw attempt === 2 ? fatal : new Error(`try ${attempt}`);
+        },
+        {
+          policy,
+          retryable,
+          giveUp: (err, attempts) => {
+            given.push([(err as Error).message, attempts]);
+            return new Error(`gave up after ${attempts}`);
+          }
+        }
+      );
+    await expect(run(fast, (err) => err !== fatal)).rejects.toThrow('gave up after 2');
+    await expect(run({ ...fast, attempts: 1 }, () => true)).rejects.toThrow('gave up after 1');
+    expect(given).toEqual([
+      ['403', 2],
+      ['try 1', 1]
+    ]);
+  });
+
   it('stops at once on an error that is not retryable', async () => {
     let calls = 0;
     const fatal = new Error('403');

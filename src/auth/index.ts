@@ -80,33 +80,19 @@ async function withRetry<T>(
 ): Promise<T> {
   const { attempts, baseDelayMs } = deps.retry ?? DEFAULT_RETRY;
   const log = deps.log ?? core.info;
-  let tried = 0;
-  try {
-    return await retry(
-      () => {
-        tried++;
-        return fn();
-      },
-      {
-        policy: { attempts, baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS },
-        retryable: (err) => classifySdkError(err).retryable,
-        signal: deps.signal,
-        onRetry: (err, next) => {
-          const info = classifySdkError(err);
-          log(
-            `${ctx.call} failed (${info.code ?? info.kind}); retrying in ${next.delayMs} ms (attempt ${next.attempt} of ${next.attempts}).`
-          );
-        }
-      }
-    );
-  } catch (err) {
-    if (deps.signal?.aborted) throw err;
-    throw authError(classifySdkError(err), {
-      ...ctx,
-      endpoint: describeEndpoint(ctx.endpoint),
-      attempts: tried
-    });
-  }
+  return retry(fn, {
+    policy: { attempts, baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS },
+    retryable: (err) => classifySdkError(err).retryable,
+    signal: deps.signal,
+    giveUp: (err, tried) =>
+      authError(classifySdkError(err), { ...ctx, endpoint: describeEndpoint(ctx.endpoint), attempts: tried }),
+    onRetry: (err, next) => {
+      const info = classifySdkError(err);
+      log(
+        `${ctx.call} failed (${info.code ?? info.kind}); retrying in ${next.delayMs} ms (attempt ${next.attempt} of ${next.attempts}).`
+      );
+    }
+  });
 }
 
 function sessionName(runId: string | undefined): string {

@@ -105,17 +105,16 @@ export async function withRetry<T>(
   opts: HttpOptions
 ): Promise<T> {
   const policy = retryPolicy(opts.retry);
-  let attempts = 0;
-  const counted = (attempt: number): Promise<T> => {
-    attempts = attempt;
-    return fn(attempt);
-  };
   try {
-    return await retry(counted, {
+    return await retry(fn, {
       policy,
       retryable: isRetryable,
       retryAfterMs: (err) => (err instanceof HttpStatusError ? err.retryAfterMs : undefined),
       signal: opts.signal,
+      giveUp: (err, attempts) => {
+        if (isErrorLike(err) && attempts > 1) err.message += ` (after ${attempts} attempts)`;
+        return err;
+      },
       onRetry: (err, next) =>
         opts.log.warning(
           `${what}: ${describeNetworkError(err)}; retrying in ${(next.delayMs / 1000).toFixed(1)}s (attempt ${next.attempt} of ${next.attempts})`
@@ -123,7 +122,6 @@ export async function withRetry<T>(
     });
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled(what, opts.signal);
-    if (isErrorLike(err) && attempts > 1) err.message += ` (after ${attempts} attempts)`;
     throw err;
   }
 }

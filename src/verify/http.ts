@@ -177,8 +177,8 @@ export async function smokeTest(
       async (attempt) => {
         attempts = attempt;
         const res = await session.get('/productpage');
-        lastProblem = problemOf(res);
-        if (lastProblem) throw new Error(lastProblem);
+        const problem = problemOf(res);
+        if (problem) throw new Error(problem);
         return res;
       },
       {
