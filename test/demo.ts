@@ -12,7 +12,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stackNamed } from './cluster/stacks.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { runAction } from './harness/runAction.js';
-import { RunnerLog } from '../src/cli/runnerLog.js';
+import { outputsTable, RunnerLog } from '../src/cli/runnerLog.js';
 import { httpGet } from './harness/http.js';
 
 function arg(name: string, fallback: string): string {
@@ -53,12 +53,8 @@ try {
     echo: (chunk, stream) => (stream === 'stdout' ? log.write(chunk) : process.stderr.write(log.mask(chunk)))
   });
   log.end();
-  console.log('\n=== outputs ===\n| Output | Value |\n| --- | --- |');
-  for (const [k, v] of Object.entries(result.outputs)) {
-    // Masked before it is shortened: a cut could otherwise leave the start of a secret unmasked.
-    const shown = log.mask(v);
-    console.log(`| ${k} | ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown} |`);
-  }
+  // The CLI's table: each value masked before it is shortened (a cut could leave a secret's start unmasked).
+  console.log(['', '=== outputs ===', ...outputsTable(result.outputs, (v) => log.mask(v), 120)].join('\n'));
   console.log('\n=== job summary ===\n' + result.summary);
   if (result.code !== 0) throw new Error(`the action failed (exit ${result.code})`);
   // What a Bookinfo pod really got from the sidecar injector (istiod's own on `current`).

@@ -1,6 +1,6 @@
-// The demo's log rendering: what a runner shows for the action's workflow commands.
+// The CLI's and the demo's log rendering: what a runner shows for the action's workflow commands.
 import { describe, expect, it } from '@jest/globals';
-import { RunnerLog } from '../../../src/cli/runnerLog.js';
+import { outputsTable, RunnerLog } from '../../../src/cli/runnerLog.js';
 
 function render(text: string, debug = false, chunk = text.length): string[] {
   const lines: string[] = [];
@@ -52,5 +52,18 @@ describe('RunnerLog', () => {
     const whole = render(text);
     expect(render(text, false, 3)).toEqual(whole);
     expect(whole).toEqual(['login ***', '▸ g', 'end without newline ***']);
+  });
+});
+
+describe('outputsTable', () => {
+  it('masks each value before shortening it, so a cut never leaves part of a secret', () => {
+    const secret = 'tok-0123456789abcdef';
+    const rows = outputsTable(
+      { url: 'http://x', kubeconfig: `${'a'.repeat(8)}${secret}` },
+      (s) => s.split(secret).join('***'),
+      12
+    );
+    expect(rows).toEqual(['  url         http://x', '  kubeconfig  aaaaaaaa***']);
+    expect(outputsTable({}, (s) => s)).toEqual([]);
   });
 });
