@@ -1,10 +1,12 @@
-// The deploy / teardown / prune sequences. Every line is one step from its own module; the report model
-// collects what each step did for the outputs and the job summary.
+// The deploy / teardown / prune sequences. Every line is one step from its own module. Steps return typed
+// results and never touch the report: what each found reaches the report model through the step log
+// (report.steps.run records a result's `report` contribution, or a StepFailure's), and what this file
+// passes on from one step to the next is visible here.
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './inputs/config.js';
-import type { RunReport } from './report/model.js';
+import { record, type RunReport } from './report/model.js';
 import { authenticate } from './auth/index.js';
 import { installIstioctl, installSamples } from './istioctl/install.js';
 import { Istioctl } from './istioctl/run.js';
@@ -36,15 +38,49 @@ async function connect(config: Config, report: RunReport, signal?: AbortSignal) 
     note(`${c.source} → ${c.server}`);
     return c;
   });
-  const kube = await Kube.connect({ kubeconfigPath: creds.kubeconfigPath, context: creds.context, signal });
+  // A dry run's connection turns every apply and delete into a server-side dry run and refuses any other
+  // write: whatever a step does, a dry run changes nothing.
+  const kube = await Kube.connect({
+    kubeconfigPath: creds.kubeconfigPath,
+    context: creds.context,
+    signal,
+    dryRun: config.lifecycle.dryRun
+  });
   return { creds, kube };
 }
 
 export async function deploy(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
   const { creds, kube } = await connect(config, report, signal);
   const deadline = Date.now() + config.waitTimeoutMs;
-  const remaining = () => Math.max(1000, deadline - Date.now());
+  const run: Run = { config, report, kube, signal, remaining: () => Math.max(1000, deadline - Date.now()) };
 
+  const mesh = await installMesh(run, creds);
+  const app = await applyBookinfo(run, mesh);
+  await awaitAndVerify(run, mesh, app);
+  // A cancelled run never ends green, whichever step noticed the cancellation first.
+  if (signal?.aborted) throw signal.reason;
+
+  // Counted by the kube layer (a re-run writes nothing). The line is for people; the e2e tests and the
+  // benchmark read the same figures as data, from the debug command (shown with ACTIONS_STEP_DEBUG).
+  core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
+  core.debug(`${KUBE_STATS_DEBUG_PREFIX}${JSON.stringify(kube.stats)}`);
+  if (config.lifecycle.dryRun)
+    core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
+}
+
+/** What every phase of a deploy works with; `remaining` is what is left of wait-timeout. */
+interface Run {
+  config: Config;
+  report: RunReport;
+  kube: Kube;
+  signal?: AbortSignal;
+  remaining: () => number;
+}
+
+type Credentials = Awaited<ReturnType<typeof connect>>['creds'];
+
+/** istioctl, the preflight, the Gateway API CRDs (in that mode) and the shared control plane. */
+async function installMesh({ config, report, kube, signal, remaining }: Run, creds: Credentials) {
   const tool = await report.steps.run('Fetch istioctl', async (note) => {
     const t = await installIstioctl({
       versionSpec: config.istio.versionSpec,
@@ -69,7 +105,7 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
     reason: ''
   };
 
-  const cluster = await report.steps.run('Preflight', () => checkCluster(kube, config, tool.version, report));
+  const cluster = await report.steps.run('Preflight', () => checkCluster(kube, config, tool.version));
   report.cluster = {
     server: creds.server,
     kubeVersion: cluster.kubeVersion,
@@ -86,8 +122,7 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
         config,
         istioVersion: tool.version,
         kubernetesVersion: cluster.kubeVersion,
-        timeoutMs: remaining(),
-        report
+        timeoutMs: remaining()
       })
     );
   }
@@ -99,101 +134,103 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
       config,
       version: tool.version,
       extraSets: cluster.fixes,
-      timeoutMs: remaining(),
-      report
+      timeoutMs: remaining()
     })
   );
+  return { version: tool.version, istioctl, serverless: cluster.serverless };
+}
 
+type Mesh = Awaited<ReturnType<typeof installMesh>>;
+
+/**
+ * Bookinfo, its gateway and its routing, applied back to back: none of them needs a running pod, so the
+ * rollout wait (the cluster's own limit) overlaps istioctl analyze instead of preceding it.
+ */
+async function applyBookinfo({ config, report, kube }: Run, mesh: Mesh) {
   const own = ownership(config.lifecycle.previewId, runContextFromEnv(process.env));
   const samples =
     config.bookinfo || config.gateway || config.addons.length > 0
       ? await report.steps.run('Fetch samples', () =>
           installSamples({
-            version: tool.version,
+            version: mesh.version,
             downloadUrl: config.istio.downloadUrl,
             githubToken: config.lifecycle.githubToken
           })
         )
       : undefined;
   const readSample = (rel: string) => readFile(join(samples ?? '', rel), 'utf8');
+  if (!config.bookinfo) {
+    report.steps.skip('Deploy Bookinfo', 'bookinfo: false');
+    return { deployments: [], readSample, own };
+  }
 
-  // Bookinfo, its gateway and its routing are applied back to back: none of them needs a running pod, so
-  // the rollout wait (the cluster's own limit) overlaps istioctl analyze instead of preceding it.
-  let deployments: string[] = [];
-  if (config.bookinfo) {
-    // Before anything of Bookinfo is applied: another namespace's Gateway claiming our hosts would take
-    // our traffic (Istio gives a shared host to the older Gateway); a preview is refused, others warned.
-    // (A Gateway API Gateway is the namespace's own: no other namespace's Gateway can claim its hosts.)
-    if (config.gateway && config.ingress === 'istio-gateway') {
-      await report.steps.run('Check gateway hosts', async () =>
-        checkSharedHosts({
-          kube,
-          config,
-          objects: await bookinfoGatewayObjects({ config, ownership: own, readSample }),
-          report
-        })
-      );
-    }
-    deployments = await report.steps.run('Deploy Bookinfo', () =>
-      deployBookinfo({ kube, config, ownership: own, readSample, report })
+  // Before anything of Bookinfo is applied: another namespace's Gateway claiming our hosts would take
+  // our traffic (Istio gives a shared host to the older Gateway); a preview is refused, others warned.
+  // (A Gateway API Gateway is the namespace's own: no other namespace's Gateway can claim its hosts.)
+  if (config.gateway && config.ingress === 'istio-gateway') {
+    await report.steps.run('Check gateway hosts', async () =>
+      checkSharedHosts({
+        kube,
+        config,
+        objects: await bookinfoGatewayObjects({ config, ownership: own, readSample })
+      })
     );
-    // The sample gateway routes to productpage: without Bookinfo it would only shadow other hosts.
-    if (config.gateway) {
-      await report.steps.run('Apply Bookinfo gateway', () =>
-        applyBookinfoGateway({ kube, config, ownership: own, readSample, report })
-      );
-    }
-    await report.steps.run(`Apply routing (${config.routing.variant})`, () =>
-      applyRouting({ kube, config, ownership: own, readSample, istioVersion: tool.version, report })
+  }
+  const { deployments } = await report.steps.run('Deploy Bookinfo', () =>
+    deployBookinfo({ kube, config, ownership: own, readSample })
+  );
+  // The sample gateway routes to productpage: without Bookinfo it would only shadow other hosts.
+  if (config.gateway) {
+    await report.steps.run('Apply Bookinfo gateway', () =>
+      applyBookinfoGateway({ kube, config, ownership: own, readSample })
     );
-  } else report.steps.skip('Deploy Bookinfo', 'bookinfo: false');
+  }
+  await report.steps.run(`Apply routing (${config.routing.variant})`, () =>
+    applyRouting({ kube, config, ownership: own, readSample, istioVersion: mesh.version })
+  );
+  return { deployments, readSample, own };
+}
 
-  // istioctl analyze reads what was just applied. It was a third of a warm run, so it runs alongside the
-  // gateway wait and the verification; its verdict is reported after them (and wins over theirs).
+/**
+ * The waits (Bookinfo, addons, the gateway address) and the verification, with istioctl analyze running
+ * alongside: it reads what was just applied and was a third of a warm run. Its verdict is reported after
+ * them (and wins over theirs).
+ */
+async function awaitAndVerify(run: Run, mesh: Mesh, app: Awaited<ReturnType<typeof applyBookinfo>>) {
+  const { config, report, kube, signal, remaining } = run;
   let analysis: Promise<{ code: number; stdout: string }> | undefined;
-  if (config.bookinfo && config.lifecycle.dryRun) report.plan.push(`istioctl analyze -n ${config.namespace}`);
+  if (config.bookinfo && config.lifecycle.dryRun)
+    record(report, { plan: [`istioctl analyze -n ${config.namespace}`] });
   else if (config.bookinfo) {
-    analysis = startAnalysis(istioctl, config);
+    analysis = startAnalysis(mesh.istioctl, config);
     analysis.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   }
   try {
-    if (deployments.length > 0) {
+    if (app.deployments.length > 0) {
       await report.steps.run('Wait for Bookinfo', () =>
         awaitBookinfo({
           kube,
           config,
-          names: deployments,
+          names: app.deployments,
           timeoutMs: remaining(),
-          report,
-          istioVersion: tool.version,
-          readSample,
-          ownership: own
+          istioVersion: mesh.version,
+          readSample: app.readSample,
+          ownership: app.own
         })
       );
     }
     if (config.addons.length > 0) {
       await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () =>
-        deployAddons({ kube, config, readSample, timeoutMs: remaining(), report })
+        deployAddons({ kube, config, readSample: app.readSample, timeoutMs: remaining() })
       );
     }
-    await gatewayAndVerify(config, report, kube, cluster.serverless, remaining, signal);
+    await gatewayAndVerify(config, report, kube, mesh.serverless, remaining, signal);
   } finally {
     if (analysis && !signal?.aborted) {
       const done = analysis;
-      await report.steps.run('istioctl analyze', async () =>
-        reportAnalysis(await settle(done), config, report)
-      );
+      await report.steps.run('istioctl analyze', async () => reportAnalysis(await settle(done), config));
     }
   }
-  // A cancelled run never ends green, whichever step noticed the cancellation first.
-  if (signal?.aborted) throw signal.reason;
-
-  // Counted by the kube layer (a re-run writes nothing). The line is for people; the e2e tests and the
-  // benchmark read the same figures as data, from the debug command (shown with ACTIONS_STEP_DEBUG).
-  core.info(`Kubernetes API: ${kube.stats.requests} requests, ${kube.stats.writes} writes`);
-  core.debug(`${KUBE_STATS_DEBUG_PREFIX}${JSON.stringify(kube.stats)}`);
-  if (config.lifecycle.dryRun)
-    core.info(['Dry run — nothing was changed. Plan:', ...report.plan.map((l) => `  ${l}`)].join('\n'));
 }
 
 /** An analyze that could not run at all (API server flaky, no read access) becomes a warning. */
@@ -235,24 +272,31 @@ async function gatewayAndVerify(
     );
   }
 
+  const gateway = report.gateway;
   if (
     !config.lifecycle.dryRun &&
-    report.gateway &&
+    gateway &&
     config.bookinfo &&
     (config.verify.smokeTest || config.verify.verifyRouting)
   ) {
     await report.steps.run('Verify', () =>
-      verify({ config, report, signal, locatePods: () => locateReviewsPods(kube, config.namespace) })
+      verify({
+        config,
+        gateway,
+        routing: report.routing,
+        signal,
+        locatePods: () => locateReviewsPods(kube, config.namespace)
+      })
     );
   }
 }
 
 export async function teardown(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
   const { kube } = await connect(config, report, signal);
-  await report.steps.run(`Tear down ${config.namespace}`, () => teardownPreview({ kube, config, report }));
+  await report.steps.run(`Tear down ${config.namespace}`, () => teardownPreview({ kube, config }));
 }
 
 export async function prune(config: Config, report: RunReport, signal?: AbortSignal): Promise<void> {
   const { kube } = await connect(config, report, signal);
-  await report.steps.run('Prune old previews', () => prunePreviews({ kube, config, report }));
+  await report.steps.run('Prune old previews', () => prunePreviews({ kube, config }));
 }

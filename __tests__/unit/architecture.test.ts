@@ -67,4 +67,16 @@ describe('architecture', () => {
     expect(all).toEqual(expect.arrayContaining(['kube/client.ts', 'kube/readiness.ts', 'istio/apis.ts']));
     for (const shared of SHARED.keys()) expect(all).toContain(shared);
   });
+
+  it('no step takes the run report: steps return what they found and the step log records it', () => {
+    const writers: string[] = [];
+    for (const dir of STEPS)
+      for (const name of readdirSync(join(SRC, dir)).filter((f) => f.endsWith('.ts'))) {
+        const text = readFileSync(join(SRC, dir, name), 'utf8');
+        if (/\bRunReport\b/.test(text)) writers.push(`${dir}/${name}`);
+      }
+    expect(writers).toEqual([]);
+    // The rule can fail: the pipeline, which assembles the report, does name it.
+    expect(readFileSync(join(SRC, 'pipeline.ts'), 'utf8')).toMatch(/\bRunReport\b/);
+  });
 });

@@ -6,7 +6,7 @@ import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import type { Istioctl } from '../istioctl/run.js';
-import type { RunReport } from '../report/model.js';
+import { StepFailure, type Contributing } from '../report/model.js';
 import type { Ownership } from '../ownership.js';
 import { CREATED_AT_ANNOTATION } from '../ownership.js';
 import { ActionError, messageOf } from '../errors.js';
@@ -42,43 +42,43 @@ interface StepArgs {
   config: Config;
   ownership: Ownership;
   readSample: (relativePath: string) => Promise<string>;
-  report: RunReport;
 }
 
-export async function ensureNamespace(
-  kube: Kube,
-  config: Config,
-  ownership: Ownership,
-  report: RunReport
-): Promise<void> {
+/** The preview's namespace with its injection label, keeping the creation time an earlier run recorded. */
+async function namespaceObject(kube: Kube, config: Config, ownership: Ownership): Promise<KubeObject> {
   const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
-  const ns = planNamespace({
+  return planNamespace({
     name: config.namespace,
     revision: config.istio.revision,
     ambient: config.istio.dataplaneMode === 'ambient',
     ownership,
     existingCreatedAt: live?.metadata.annotations?.[CREATED_AT_ANNOTATION]
   });
-  await applyLogged(kube, [ns], report, config.lifecycle.dryRun);
 }
 
 /**
- * Applies the namespace and Bookinfo's manifests; returns the Deployments to wait for (none in a dry
- * run). The wait is separate (awaitBookinfo) so the gateway, routing and `istioctl analyze` can be
- * applied and started while the pods start — none of them needs a running pod.
+ * Applies the namespace and Bookinfo's manifests (one staged apply: the namespace first); returns the
+ * Deployments to wait for (none in a dry run). The wait is separate (awaitBookinfo) so the gateway,
+ * routing and `istioctl analyze` can be applied and started while the pods start — none of them needs a
+ * running pod.
  */
-export async function deployBookinfo(args: StepArgs): Promise<string[]> {
-  const { kube, config, ownership, readSample, report } = args;
+export async function deployBookinfo(args: StepArgs): Promise<{ deployments: string[] } & Contributing> {
+  const { kube, config, ownership, readSample } = args;
   const dryRun = config.lifecycle.dryRun;
-  report.namespace = config.namespace;
-  await ensureNamespace(kube, config, ownership, report);
   const objects = planBookinfo(await readSample(BOOKINFO_FILE), {
     namespace: config.namespace,
     ownership,
     podAnnotations: config.podAnnotations
   });
-  await applyLogged(kube, objects, report, dryRun);
-  return dryRun ? [] : deploymentNames(objects);
+  try {
+    const { plan } = await applyLogged(kube, [await namespaceObject(kube, config, ownership), ...objects]);
+    return {
+      deployments: dryRun ? [] : deploymentNames(objects),
+      report: { namespace: config.namespace, plan }
+    };
+  } catch (err) {
+    throw new StepFailure(err, { namespace: config.namespace });
+  }
 }
 
 /** Waits until every Bookinfo pod is ready with its sidecar and productpage answers (the seed's check). */
@@ -87,14 +87,13 @@ export async function awaitBookinfo(args: {
   config: Config;
   names: string[];
   timeoutMs: number;
-  report: RunReport;
   /** For the in-mesh check under STRICT mTLS: the release's version, files and the ownership labels. */
   istioVersion: string;
   readSample: (relativePath: string) => Promise<string>;
   ownership: Ownership;
-}): Promise<void> {
-  const { kube, config, names, timeoutMs, report } = args;
-  if (names.length === 0) return;
+}): Promise<Contributing> {
+  const { kube, config, names, timeoutMs } = args;
+  if (names.length === 0) return { report: {} };
   const ambient = config.istio.dataplaneMode === 'ambient';
   // Pods first: an unavailable Deployment does not say why, its pods do. Waiting on them gives up at once
   // on a failure that will not fix itself (ImagePullBackOff, repeated CrashLoopBackOff) instead of at the
@@ -123,8 +122,26 @@ export async function awaitBookinfo(args: {
       { timeoutMs }
     )
   );
-  for (const d of await awaitDeployments(kube, config.namespace, names, timeoutMs))
-    report.components.push(componentRow(d));
+  const components = (await awaitDeployments(kube, config.namespace, names, timeoutMs)).map(componentRow);
+  // The component table is shown also when productpage then fails to answer.
+  try {
+    await checkProductpageAnswers(args);
+  } catch (err) {
+    throw new StepFailure(err, { components });
+  }
+  return { report: { components } };
+}
+
+/** The seed's check: productpage serves the Bookinfo page (from a pod in the mesh under STRICT mTLS). */
+async function checkProductpageAnswers(args: {
+  kube: Kube;
+  config: Config;
+  timeoutMs: number;
+  istioVersion: string;
+  readSample: (relativePath: string) => Promise<string>;
+  ownership: Ownership;
+}): Promise<void> {
+  const { kube, config, timeoutMs } = args;
   if (await productpageRequiresMtls(kube, config.namespace, args.istioVersion)) {
     const image = await curlImage(args.readSample);
     core.info(
@@ -272,14 +289,17 @@ const GATEWAY_KINDS = [
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' }
 ];
 
-export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
-  const { kube, config, report } = args;
+export async function applyBookinfoGateway(args: StepArgs): Promise<Contributing> {
+  const { kube, config } = args;
   const objects = await bookinfoGatewayObjects(args);
-  if (config.ingress === 'gateway-api' && report.gatewayApi) {
-    report.gatewayApi.gateway = `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`;
-    report.gatewayApi.routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
-  }
-  await applyLogged(kube, objects, report, config.lifecycle.dryRun);
+  const gatewayApi =
+    config.ingress === 'gateway-api'
+      ? {
+          gateway: `${config.namespace}/${objects.find((o) => o.kind === 'Gateway')?.metadata.name ?? ''}`,
+          routes: objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name)
+        }
+      : undefined;
+  const { plan } = await applyLogged(kube, objects);
   // Switching ingress modes: the other mode's Gateway and route go (the shared ingress stops serving this
   // preview's host; a Kubernetes Gateway takes its generated Deployment and Service with it).
   const previous = await listRefs(
@@ -291,12 +311,13 @@ export async function applyBookinfoGateway(args: StepArgs): Promise<void> {
   const stale = refsNotIn(previous, objects);
   for (const ref of stale.sort((a, b) => (a.kind === 'Gateway' ? 1 : 0) - (b.kind === 'Gateway' ? 1 : 0))) {
     if (config.lifecycle.dryRun) {
-      report.plan.push(`${describeRef(ref)} would be deleted`);
+      plan.push(`${describeRef(ref)} would be deleted`);
       continue;
     }
     await kube.delete(ref);
     core.info(`${describeRef(ref)} deleted (ingress is ${config.ingress} now)`);
   }
+  return { report: { plan, ...(gatewayApi ? { gatewayApi } : {}) } };
 }
 
 /**
@@ -336,31 +357,27 @@ export function analyzeArgs(namespace: string): string[] {
 }
 
 /** Findings go to the log and summary; errors (exit 79) fail the step. */
-export function reportAnalysis(
-  res: { code: number; stdout: string } | Error,
-  config: Config,
-  report: RunReport
-): void {
+export function reportAnalysis(res: { code: number; stdout: string } | Error, config: Config): Contributing {
   if (res instanceof Error) {
     // analyze is a diagnostic: its findings can fail the run, its inability to run cannot.
     const why = `istioctl analyze could not analyze namespace ${config.namespace}: ${messageOf(res).split('\n')[0]}`;
     core.warning(why);
-    report.warnings.push(why);
-    return;
+    return { report: { warnings: [why] } };
   }
   const findings = res.stdout
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l));
-  report.analyze.push(...findings);
   if (findings.length === 0)
     core.info(`✔ No validation issues found when analyzing namespace: ${config.namespace}.`);
   for (const f of findings)
     (f.startsWith('Error') ? core.error : f.startsWith('Warning') ? core.warning : core.info)(f);
   if (res.code === 79) {
-    throw new ActionError(`istioctl analyze found errors in namespace ${config.namespace}.`, {
+    const failure = new ActionError(`istioctl analyze found errors in namespace ${config.namespace}.`, {
       details: findings.filter((f) => f.startsWith('Error')),
       hint: 'fix the objects named above (a routing-file with a wrong host or subset is the usual cause)'
     });
+    throw new StepFailure(failure, { analyze: findings });
   }
+  return { report: { analyze: findings } };
 }

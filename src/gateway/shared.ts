@@ -8,16 +8,16 @@ import type { Kube } from '../kube/client.js';
 import { UnknownKindError } from '../kube/client.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/objects.js';
-import type { RunReport } from '../report/model.js';
+import type { Contributing } from '../report/model.js';
 import { messageOf } from '../errors.js';
 import { claimOf, findSharedHosts, sharedHostsVerdict } from './hosts.js';
 
 // v1beta1 is served from Istio 1.13 to 1.30 (v1 only from 1.22).
 const GATEWAY_API_VERSION = 'networking.istio.io/v1beta1';
 
-function note(report: RunReport, message: string): void {
+function warn(message: string): Contributing {
   core.warning(message);
-  report.warnings.push(message);
+  return { report: { warnings: [message] } };
 }
 
 /** Warns about (or, for a preview, refuses) hosts this run's Gateway would share with another namespace. */
@@ -26,22 +26,19 @@ export async function checkSharedHosts(args: {
   config: Config;
   /** The objects the gateway step will apply; their Gateway is this run's claim. */
   objects: readonly KubeObject[];
-  report: RunReport;
-}): Promise<void> {
-  const { kube, config, objects, report } = args;
+}): Promise<Contributing> {
+  const { kube, config, objects } = args;
   const own = objects.find((o) => o.kind === 'Gateway');
-  if (!own) return;
+  if (!own) return { report: {} };
   let live: KubeObject[];
   try {
     live = await kube.list(GATEWAY_API_VERSION, 'Gateway');
   } catch (err) {
-    if (err instanceof UnknownKindError) return; // no Istio CRDs yet: nobody else can claim a host
+    if (err instanceof UnknownKindError) return { report: {} }; // no Istio CRDs yet: nobody else can claim a host
     if (err instanceof KubeApiError && err.status === 403) {
-      note(
-        report,
+      return warn(
         `Not checking whether another namespace's Gateway claims the same hosts: this identity may not list Gateways in all namespaces (${messageOf(err).split('\n')[0]}). Grant list on gateways.networking.istio.io cluster-wide to enable the check.`
       );
-      return;
     }
     throw err;
   }
@@ -53,6 +50,7 @@ export async function checkSharedHosts(args: {
     allowShared: config.allowSharedHosts
   });
   if (verdict.refuse) throw verdict.refuse;
-  if (verdict.warning) note(report, verdict.warning);
-  else core.info(`No Gateway in another namespace claims ${config.gatewayHosts.join(', ')} on this ingress`);
+  if (verdict.warning) return warn(verdict.warning);
+  core.info(`No Gateway in another namespace claims ${config.gatewayHosts.join(', ')} on this ingress`);
+  return { report: {} };
 }

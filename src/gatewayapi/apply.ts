@@ -7,7 +7,8 @@ import { load } from 'js-yaml';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
-import type { RunReport } from '../report/model.js';
+import type { Contributing } from '../report/model.js';
+import { applyStaged } from '../kube/staged.js';
 import { GATEWAY_API_GROUP, liveCrd, planCrds, type VendoredCrd } from './crds.js';
 
 const CRD_API = 'apiextensions.k8s.io/v1';
@@ -27,21 +28,14 @@ async function vendoredCrds(): Promise<{ version: string; crds: VendoredCrd[] }>
   return { version: data.GATEWAY_API_VERSION, crds };
 }
 
-function established(o: KubeObject): boolean {
-  const conditions =
-    (o.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
-  return conditions.some((c) => c.type === 'Established' && c.status === 'True');
-}
-
 export async function ensureGatewayApi(args: {
   kube: Kube;
   config: Config;
   istioVersion: string;
   kubernetesVersion: string;
   timeoutMs: number;
-  report: RunReport;
-}): Promise<void> {
-  const { kube, config, report } = args;
+}): Promise<Contributing> {
+  const { kube, config } = args;
   const { version, crds } = await vendoredCrds();
   const live = (await kube.list(CRD_API, 'CustomResourceDefinition'))
     .filter((o) => o.metadata.name.endsWith(`.${GATEWAY_API_GROUP}`))
@@ -53,34 +47,22 @@ export async function ensureGatewayApi(args: {
     istioVersion: args.istioVersion,
     kubernetesVersion: args.kubernetesVersion
   });
-  report.gatewayApi = {
+  const gatewayApi = {
     bundleVersion: version,
     created: plan.create.map((c) => c.name),
     kept: plan.decisions.filter((d) => d.action === 'keep').map((d) => `${d.name} ${d.version}`)
   };
   const objects = plan.create.map((c) => c.object as unknown as KubeObject);
   if (config.lifecycle.dryRun) {
-    report.plan.push(...plan.describe);
     for (const l of plan.describe) core.info(l);
     // The server checks the CRDs, and the kube layer then plans this dry run's HTTPRoutes and Gateway
     // as would-be objects of kinds it does not serve yet.
-    if (objects.length > 0) await kube.apply(objects, { dryRun: true });
-    return;
+    await applyStaged(kube, objects);
+    return { report: { gatewayApi, plan: plan.describe } };
   }
   for (const l of plan.describe.filter((l) => !l.endsWith('would be created'))) core.info(l);
-  if (plan.create.length === 0) return;
-  for (const outcome of await kube.apply(objects))
+  // Staged: the apply waits until the API server serves the new CRDs.
+  for (const outcome of await applyStaged(kube, objects, { timeoutMs: args.timeoutMs }))
     core.info(`CustomResourceDefinition ${outcome.ref.name} ${version} ${outcome.action}`);
-  const names = new Set(plan.create.map((c) => c.name));
-  await kube.waitFor(
-    { apiVersion: CRD_API, kind: 'CustomResourceDefinition' },
-    (items) => {
-      const waiting = [...names].filter((n) => !items.some((i) => i.metadata.name === n && established(i)));
-      return {
-        done: waiting.length === 0,
-        progress: waiting.length ? `not established yet: ${waiting.join(', ')}` : 'established'
-      };
-    },
-    { timeoutMs: Math.min(args.timeoutMs, 120_000) }
-  );
+  return { report: { gatewayApi } };
 }

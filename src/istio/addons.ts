@@ -4,7 +4,7 @@ import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
 import { parseManifests } from '../kube/objects.js';
-import type { RunReport } from '../report/model.js';
+import type { Contributing } from '../report/model.js';
 import { applyLogged } from '../kube/logged.js';
 import { awaitDeployments } from '../kube/diagnostics.js';
 import { componentRow } from '../kube/readiness.js';
@@ -35,16 +35,18 @@ export async function deployAddons(args: {
   config: Config;
   readSample: (rel: string) => Promise<string>;
   timeoutMs: number;
-  report: RunReport;
-}): Promise<void> {
-  const { kube, config, readSample, timeoutMs, report } = args;
+}): Promise<Contributing> {
+  const { kube, config, readSample, timeoutMs } = args;
   const manifests = await Promise.all(
     config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) }))
   );
   const objects = planAddons(manifests);
-  await applyLogged(kube, objects, report, config.lifecycle.dryRun);
-  if (config.lifecycle.dryRun) return;
+  const { plan } = await applyLogged(kube, objects);
+  if (config.lifecycle.dryRun) return { report: { plan } };
   const names = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-  for (const d of await awaitDeployments(kube, ISTIO_NAMESPACE, names, timeoutMs))
-    report.components.push(componentRow(d));
+  return {
+    report: {
+      components: (await awaitDeployments(kube, ISTIO_NAMESPACE, names, timeoutMs)).map(componentRow)
+    }
+  };
 }

@@ -6,7 +6,7 @@ import { compare, coerce } from 'semver';
 import type { CheckMode, Config, IstioCni, DataplaneMode } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
-import type { RunReport } from '../report/model.js';
+import { StepFailure, type Contributing, type Contribution } from '../report/model.js';
 import { ActionError } from '../errors.js';
 import { checkCompatibility, parseMinor, type Compatibility } from './compat.js';
 import { dataplaneSets } from './install.js';
@@ -316,12 +316,10 @@ export function compatibilityVerdict(
 export async function checkCluster(
   kube: Kube,
   config: Config,
-  istioVersion: string,
-  report: RunReport
-): Promise<ClusterFacts> {
+  istioVersion: string
+): Promise<ClusterFacts & Contributing> {
   const version = await kube.serverVersion();
   const compat = checkCompatibility(istioVersion, version.gitVersion);
-  report.compatibility = compat.message;
   core.info(compat.message);
   const nodes = await kube.list('v1', 'Node', {});
   const serverless = isServerless(nodes);
@@ -336,59 +334,66 @@ export async function checkCluster(
     cni: false,
     cniReason: 'not decided'
   };
-  // Recorded before any refusal below, so the summary and the `preflight` output explain a failed run too.
-  report.preflight = preflight;
-  const verdict = compatibilityVerdict(compat, config.istio.compatibilityCheck);
-  if (verdict.refuse) throw verdict.refuse;
-  if (verdict.warning) {
-    core.warning(verdict.warning);
-    report.warnings.push(verdict.warning);
-  }
-  for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
-  core.info(
-    `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s) with real kubelets`}`
-  );
+  // Handed over with any refusal below too (StepFailure), so the summary and the `preflight` output
+  // explain a failed run.
+  const warnings: string[] = [];
+  const report: Contribution = { compatibility: compat.message, preflight, warnings };
+  try {
+    const verdict = compatibilityVerdict(compat, config.istio.compatibilityCheck);
+    if (verdict.refuse) throw verdict.refuse;
+    if (verdict.warning) {
+      core.warning(verdict.warning);
+      warnings.push(verdict.warning);
+    }
+    for (const f of compat.fixes) core.info(`Applying known fix --set ${f.key}=${f.value}: ${f.why}`);
+    core.info(
+      `Cluster: Kubernetes ${version.gitVersion}, ${serverless ? 'serverless (virtual-kubelet nodes only)' : `${nodes.length} node(s) with real kubelets`}`
+    );
 
-  // Input errors that need no further probing come first.
-  const ambient = config.istio.dataplaneMode === 'ambient';
-  if (ambient || (serverless && config.istio.cni === 'true'))
-    decideDataplane({
+    // Input errors that need no further probing come first.
+    const ambient = config.istio.dataplaneMode === 'ambient';
+    if (ambient || (serverless && config.istio.cni === 'true'))
+      decideDataplane({
+        serverless,
+        cni: config.istio.cni,
+        mode: config.istio.dataplaneMode,
+        istioVersion,
+        namespace: config.namespace
+      });
+
+    // Ambient pods carry no istio-init, so their capabilities do not matter.
+    const caps = ambient
+      ? { allowed: undefined, checks: ['ambient mode: no istio-init'] }
+      : await probeCapabilities(kube, config.namespace, parseMinor(version.gitVersion).minor);
+    preflight.capabilities = caps;
+    core.info(
+      `Capabilities for istio-init in ${config.namespace}: ${caps.allowed === undefined ? 'unknown' : caps.allowed ? 'NET_ADMIN/NET_RAW allowed' : 'NET_ADMIN not allowed'} (${caps.checks.join('; ')})`
+    );
+    const decision = decideDataplane({
       serverless,
       cni: config.istio.cni,
       mode: config.istio.dataplaneMode,
       istioVersion,
-      namespace: config.namespace
+      capabilitiesAllowed: caps.allowed,
+      namespace: config.namespace,
+      podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
+      evidence: caps.checks
     });
-
-  // Ambient pods carry no istio-init, so their capabilities do not matter.
-  const caps = ambient
-    ? { allowed: undefined, checks: ['ambient mode: no istio-init'] }
-    : await probeCapabilities(kube, config.namespace, parseMinor(version.gitVersion).minor);
-  preflight.capabilities = caps;
-  core.info(
-    `Capabilities for istio-init in ${config.namespace}: ${caps.allowed === undefined ? 'unknown' : caps.allowed ? 'NET_ADMIN/NET_RAW allowed' : 'NET_ADMIN not allowed'} (${caps.checks.join('; ')})`
-  );
-  const decision = decideDataplane({
-    serverless,
-    cni: config.istio.cni,
-    mode: config.istio.dataplaneMode,
-    istioVersion,
-    capabilitiesAllowed: caps.allowed,
-    namespace: config.namespace,
-    podSecurity: parseMinor(version.gitVersion).minor <= 24 ? 'psp' : 'psa',
-    evidence: caps.checks
-  });
-  preflight.cni = decision.cni;
-  preflight.cniReason = decision.reason;
-  core.info(`Istio CNI: ${decision.cni ? 'enabled' : 'off'} — ${decision.reason}`);
-  return {
-    kubeVersion: version.gitVersion,
-    serverless,
-    fixes: [
-      ...compat.fixes.map(({ key, value }) => ({ key, value })),
-      ...dataplaneSets({ cni: decision.cni, ambient })
-    ],
-    capabilitiesAllowed: caps.allowed,
-    cni: decision.cni
-  };
+    preflight.cni = decision.cni;
+    preflight.cniReason = decision.reason;
+    core.info(`Istio CNI: ${decision.cni ? 'enabled' : 'off'} — ${decision.reason}`);
+    return {
+      kubeVersion: version.gitVersion,
+      serverless,
+      fixes: [
+        ...compat.fixes.map(({ key, value }) => ({ key, value })),
+        ...dataplaneSets({ cni: decision.cni, ambient })
+      ],
+      capabilitiesAllowed: caps.allowed,
+      cni: decision.cni,
+      report
+    };
+  } catch (err) {
+    throw new StepFailure(err, report);
+  }
 }

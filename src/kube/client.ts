@@ -34,7 +34,7 @@ export interface ApplyOutcome {
 }
 
 export interface ApplyOptions {
-  /** Ask the server what would happen without persisting anything. */
+  /** Ask the server what would happen without persisting anything (always so on a dry-run connection). */
   dryRun?: boolean;
   /** Take ownership of fields another field manager owns (SSA force). */
   force?: boolean;
@@ -131,6 +131,11 @@ export class Kube {
 
   get server(): string {
     return this.t.server;
+  }
+
+  /** A dry run's connection (ConnectOptions.dryRun): every apply and delete is a server-side dry run. */
+  get dryRun(): boolean {
+    return this.t.dryRun;
   }
 
   /** The signal every request of this connection obeys (the job's cancellation), for callers' own waits. */
@@ -293,10 +298,11 @@ export class Kube {
    * compared with the live one; only a real difference (including field ownership) is written, so
    * re-applying identical manifests makes no writes at all.
    */
-  async apply(objects: KubeObject[], opts: ApplyOptions = {}): Promise<ApplyOutcome[]> {
+  async apply(objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ApplyOutcome[]> {
+    const dryRun = this.dryRun || opts.dryRun === true;
     const outcomes: ApplyOutcome[] = [];
     for (const original of objects) {
-      const plannedKind = opts.dryRun
+      const plannedKind = dryRun
         ? this.planned.kinds.get(`${groupOf(original.apiVersion)}/${original.kind}`)
         : undefined;
       if (plannedKind) {
@@ -316,14 +322,14 @@ export class Kube {
       const ref = refOf(obj);
       const { path } = await this.objectPath(ref);
 
-      if (opts.dryRun && obj.metadata.namespace && this.planned.namespaces.has(obj.metadata.namespace)) {
+      if (dryRun && obj.metadata.namespace && this.planned.namespaces.has(obj.metadata.namespace)) {
         outcomes.push({ ref, action: 'created', object: obj });
         continue;
       }
       let live = await this.get(ref);
       if (!live) {
-        const created = await this.serverSideApply(obj, r, path, opts.dryRun === true, opts.force === true);
-        if (opts.dryRun) this.plan(obj);
+        const created = await this.serverSideApply(obj, r, path, dryRun, opts.force === true);
+        if (dryRun) this.plan(obj);
         outcomes.push({ ref, action: 'created', object: created });
         continue;
       }
@@ -337,7 +343,7 @@ export class Kube {
         // DestinationRule's trafficPolicy).
         const dropped = droppedFieldsNulled(err, obj);
         if (dropped.length === 0) throw err;
-        if (opts.dryRun) {
+        if (dryRun) {
           outcomes.push({ ref, action: 'updated', object: obj, changed: dropped.map((d) => d.join('.')) });
           continue;
         }
@@ -359,9 +365,7 @@ export class Kube {
         continue;
       }
       const changed = diffPaths(preview, live, 10, this.fieldManager);
-      const updated = opts.dryRun
-        ? preview
-        : await this.serverSideApply(obj, r, path, false, opts.force === true);
+      const updated = dryRun ? preview : await this.serverSideApply(obj, r, path, false, opts.force === true);
       outcomes.push({ ref, action: 'updated', object: updated, changed });
     }
     return outcomes;
@@ -385,6 +389,7 @@ export class Kube {
     ref: ObjectRef,
     opts: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}
   ): Promise<boolean> {
+    const dryRun = this.dryRun || opts.dryRun === true;
     let target;
     try {
       target = await this.objectPath(ref);
@@ -395,13 +400,13 @@ export class Kube {
     const res = await this.t.send({
       method: 'DELETE',
       path: target.path,
-      query: { dryRun: opts.dryRun ? 'All' : undefined },
+      query: { dryRun: dryRun ? 'All' : undefined },
       // dryRun goes in the body too: with a DeleteOptions body the server ignores the query's dryRun.
       body: JSON.stringify({
         apiVersion: 'v1',
         kind: 'DeleteOptions',
         propagationPolicy: opts.propagationPolicy ?? 'Background',
-        ...(opts.dryRun ? { dryRun: ['All'] } : {})
+        ...(dryRun ? { dryRun: ['All'] } : {})
       }),
       info: {
         verb: 'delete',
@@ -410,7 +415,7 @@ export class Kube {
         namespace: target.namespace,
         name: ref.name
       },
-      write: !opts.dryRun,
+      write: !dryRun,
       // A repeated DELETE either deletes or finds it gone (404 → false): safe to retry.
       retry: 'all',
       accept: [404]

@@ -1,23 +1,26 @@
-// Applying as every step does: server-side apply, one log line per object ("Deployment ns/x created", or
-// "would be created" in a dry run), and in a dry run the same lines in the report's plan; and finding what
-// an earlier run applied, so that a step can delete what its new plan no longer has.
+// Applying as every step does: a staged server-side apply (staged.ts), one log line per object
+// ("Deployment ns/x created", or "would be created" in a dry run), and those lines handed back as the dry
+// run's plan; and finding what an earlier run applied, so that a step can delete what its new plan no
+// longer has.
 import * as core from '@actions/core';
 import type { Kube } from './client.js';
 import { messageOf } from '../errors.js';
-import { describeRef, type KubeObject, type ObjectRef } from './objects.js';
+import type { KubeObject, ObjectRef } from './objects.js';
+import { applyStaged, describeOutcome, type StagedApplyOptions, type StagedOutcome } from './staged.js';
 
-/** Applies objects (or, in a dry run, asks the API server what it would do) and logs each outcome. */
+/**
+ * Applies objects in stages (or, on a dry run's connection, asks the API server what it would do) and
+ * logs each outcome. `plan` holds the same lines for a dry run and is empty otherwise.
+ */
 export async function applyLogged(
   kube: Kube,
-  objects: KubeObject[],
-  report: { plan: string[] },
-  dryRun: boolean
-): Promise<string[]> {
-  const outcomes = await kube.apply(objects, { dryRun });
-  const lines = outcomes.map((o) => `${describeRef(o.ref)} ${dryRun ? `would be ${o.action}` : o.action}`);
+  objects: readonly KubeObject[],
+  opts: StagedApplyOptions = {}
+): Promise<{ outcomes: StagedOutcome[]; plan: string[] }> {
+  const outcomes = await applyStaged(kube, objects, opts);
+  const lines = outcomes.map(describeOutcome);
   for (const l of lines) core.info(l);
-  if (dryRun) report.plan.push(...lines);
-  return lines;
+  return { outcomes, plan: lines.filter((_, i) => outcomes[i]!.dryRun) };
 }
 
 /**

@@ -21,6 +21,12 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** Per-attempt timeout of ordinary (non-watch) requests. */
   requestTimeoutMs?: number;
+  /**
+   * A dry run's connection: a request that would persist a change is refused before it is sent. The
+   * kube layer turns every apply and delete of such a connection into a server-side dry run, so this
+   * only ever stops a bug — a dry run cannot change the cluster whatever a step does.
+   */
+  dryRun?: boolean;
 }
 
 export interface HttpRequest {
@@ -60,6 +66,7 @@ export class Transport {
   /** The kubeconfig context's namespace, or "default". */
   readonly defaultNamespace: string;
   readonly signal?: AbortSignal;
+  readonly dryRun: boolean;
   private readonly kc: KubeConfig;
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly retryPolicy: RetryPolicy;
@@ -75,6 +82,7 @@ export class Transport {
     this.user = kc.getCurrentUser()?.name ?? 'unknown';
     this.defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
     this.signal = opts.signal;
+    this.dryRun = opts.dryRun === true;
     this.retryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.log = opts.log ?? (() => {});
@@ -166,6 +174,10 @@ export class Transport {
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const info = this.requestInfo(req.info);
+    if (req.write && this.dryRun)
+      throw new Error(
+        `bug: a dry run tried to change the cluster (${req.method} ${req.info.resource}${req.info.name ? ` ${req.info.name}` : ''}); nothing was sent`
+      );
     const outer = AbortSignal.any([this.signal, req.signal].filter((s): s is AbortSignal => s !== undefined));
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/objects.js';
-import type { RunReport } from '../report/model.js';
+import { StepFailure, type Contributing } from '../report/model.js';
 import { ActionError } from '../errors.js';
 import {
   CREATED_AT_ANNOTATION,
@@ -28,10 +28,10 @@ export function selectExpired(namespaces: KubeObject[], olderThanMs: number, now
   });
 }
 
-async function deleteNamespace(kube: Kube, name: string, timeoutMs: number, dryRun: boolean): Promise<void> {
+async function deleteNamespace(kube: Kube, name: string, timeoutMs: number): Promise<void> {
   const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-  await kube.delete(ref, { dryRun });
-  if (dryRun) return;
+  await kube.delete(ref);
+  if (kube.dryRun) return; // the server only checked the delete
   await kube.waitFor(
     { apiVersion: 'v1', kind: 'Namespace', name },
     (items) => ({ done: items.length === 0, progress: `namespace ${name} terminating` }),
@@ -41,14 +41,19 @@ async function deleteNamespace(kube: Kube, name: string, timeoutMs: number, dryR
   );
 }
 
-export async function teardownPreview(args: {
-  kube: Kube;
-  config: Config;
-  report: RunReport;
-}): Promise<void> {
-  const { kube, config, report } = args;
+export async function teardownPreview(args: { kube: Kube; config: Config }): Promise<Contributing> {
+  const { kube, config } = args;
   const name = config.namespace;
-  report.namespace = name;
+  try {
+    return { report: { namespace: name, plan: await teardown(kube, config) } };
+  } catch (err) {
+    throw new StepFailure(err, { namespace: name });
+  }
+}
+
+/** Deletes the preview's namespace after checking that it is one; returns the plan's line. */
+async function teardown(kube: Kube, config: Config): Promise<string[]> {
+  const name = config.namespace;
   if (PROTECTED.has(name)) {
     throw new ActionError(`Refusing to tear down namespace ${name}.`, {
       hint: 'set namespace (or preview-id) to a preview namespace'
@@ -57,8 +62,7 @@ export async function teardownPreview(args: {
   const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name });
   if (!ns) {
     core.info(`Namespace ${name} does not exist; nothing to tear down.`);
-    report.plan.push(`namespace ${name} already gone`);
-    return;
+    return [`namespace ${name} already gone`];
   }
   if (ns.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) {
     throw new ActionError(
@@ -75,22 +79,29 @@ export async function teardownPreview(args: {
     );
   }
   core.info(`Deleting namespace ${name}${config.lifecycle.dryRun ? ' (dry run)' : ''}`);
-  report.plan.push(`namespace ${name} ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`);
-  await deleteNamespace(kube, name, config.waitTimeoutMs, config.lifecycle.dryRun);
+  await deleteNamespace(kube, name, config.waitTimeoutMs);
+  return [`namespace ${name} ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`];
 }
 
-export async function prunePreviews(args: { kube: Kube; config: Config; report: RunReport }): Promise<void> {
-  const { kube, config, report } = args;
+export async function prunePreviews(args: { kube: Kube; config: Config }): Promise<Contributing> {
+  const { kube, config } = args;
   const olderThan = config.lifecycle.pruneOlderThanMs ?? 72 * 3600_000;
   const all = await kube.list('v1', 'Namespace', { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
   const expired = selectExpired(all, olderThan);
   core.info(
     `${all.length} preview namespace(s), ${expired.length} older than ${Math.round(olderThan / 3600_000)}h`
   );
-  for (const ns of expired) {
-    report.plan.push(
-      `namespace ${ns.metadata.name} (created ${ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? '?'}) ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`
-    );
-    await deleteNamespace(kube, ns.metadata.name, config.waitTimeoutMs, config.lifecycle.dryRun);
+  // The namespaces deleted before a failure are still listed in the summary.
+  const plan: string[] = [];
+  try {
+    for (const ns of expired) {
+      await deleteNamespace(kube, ns.metadata.name, config.waitTimeoutMs);
+      plan.push(
+        `namespace ${ns.metadata.name} (created ${ns.metadata.annotations?.[CREATED_AT_ANNOTATION] ?? '?'}) ${config.lifecycle.dryRun ? 'would be deleted' : 'deleted'}`
+      );
+    }
+  } catch (err) {
+    throw new StepFailure(err, { plan });
   }
+  return { report: { plan } };
 }

@@ -1,10 +1,15 @@
-// One model of what the run did. Steps fill it in as they go; the job summary, the outputs and the PR
-// comment are rendered from it (never by asking the cluster again).
+// One model of what the run did. Steps never write to it: each returns what it found as a typed
+// Contribution (or throws a StepFailure carrying what it reached before failing), and the step log records
+// that here (StepLog.run, contribution.ts). The job summary, the outputs and the PR comment are rendered from the model
+// (never by asking the cluster again).
 import type { GatewayEndpoint } from '../gateway/address.js';
 import type { Expectation } from '../routing/types.js';
 import type { PreflightResult } from '../istio/preflight.js';
 import type { VerificationResult } from '../verify/http.js';
 import { StepLog } from './steps.js';
+import { record } from './contribution.js';
+
+export { record, StepFailure, type Contributing, type Contribution } from './contribution.js';
 
 export interface ComponentRow {
   namespace: string;
@@ -56,5 +61,14 @@ export interface RunReport {
 }
 
 export function newReport(mode: string, dryRun: boolean): RunReport {
-  return { steps: new StepLog(), mode, dryRun, components: [], analyze: [], plan: [], warnings: [] };
+  const report: RunReport = {
+    steps: new StepLog((c) => record(report, c)),
+    mode,
+    dryRun,
+    components: [],
+    analyze: [],
+    plan: [],
+    warnings: []
+  };
+  return report;
 }

@@ -1,6 +1,8 @@
-// Runs the pipeline's steps as log groups and records what each did, so the job summary is built from
-// the same results (one report model) rather than by asking the cluster again.
+// Runs the pipeline's steps as log groups and records what each did, and what each found (its
+// Contribution, also when it fails with a StepFailure), so the job summary is built from the same results
+// (one report model) rather than by asking the cluster again.
 import * as core from '@actions/core';
+import { StepFailure, type Contribution } from './contribution.js';
 
 export interface StepRecord {
   name: string;
@@ -9,8 +11,20 @@ export interface StepRecord {
   detail?: string;
 }
 
+function contributionOf(value: unknown): Contribution | undefined {
+  if (typeof value !== 'object' || value === null || !('report' in value)) return undefined;
+  return (value as { report: Contribution }).report;
+}
+
 export class StepLog {
   readonly steps: StepRecord[] = [];
+
+  /** `record` receives each step's contribution (see report/model); the report's own log records it. */
+  private readonly record: (c: Contribution) => void;
+
+  constructor(record: (c: Contribution) => void = () => undefined) {
+    this.record = record;
+  }
 
   async run<T>(name: string, fn: (note: (detail: string) => void) => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -21,9 +35,15 @@ export class StepLog {
         detail = d;
       });
       this.steps.push({ name, status: 'ok', durationMs: performance.now() - started, detail });
+      const contribution = contributionOf(result);
+      if (contribution) this.record(contribution);
       return result;
     } catch (err) {
       this.steps.push({ name, status: 'failed', durationMs: performance.now() - started, detail });
+      if (err instanceof StepFailure) {
+        this.record(err.report);
+        throw err.cause;
+      }
       throw err;
     } finally {
       core.endGroup();

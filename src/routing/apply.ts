@@ -8,9 +8,10 @@ import { ActionError, messageOf } from '../errors.js';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import { listRefs } from '../kube/logged.js';
+import { applyStaged, describeOutcome } from '../kube/staged.js';
 import { describeRef, refsNotIn } from '../kube/objects.js';
 import { componentSelector, CREATED_AT_ANNOTATION, type Ownership } from '../ownership.js';
-import type { RunReport } from '../report/model.js';
+import type { Contributing } from '../report/model.js';
 import {
   networkingApiVersion,
   planRouting,
@@ -30,7 +31,6 @@ export interface ApplyRoutingArgs {
   /** Reads a file of the release archive, e.g. samples/bookinfo/networking/x.yaml. */
   readSample: (relativePath: string) => Promise<string>;
   istioVersion: string;
-  report: RunReport;
 }
 
 /**
@@ -40,8 +40,11 @@ export interface ApplyRoutingArgs {
  */
 const DELETE_ORDER = ['VirtualService', 'HTTPRoute', 'PeerAuthentication', 'DestinationRule', 'Service'];
 
-export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
-  const { kube, config, ownership, readSample, istioVersion, report } = args;
+/** Destination rules and per-version Services first: the routes that use them come second. */
+const ROUTE_TARGETS = (o: { kind: string }) => o.kind === 'DestinationRule' || o.kind === 'Service';
+
+export async function applyRouting(args: ApplyRoutingArgs): Promise<Contributing> {
+  const { kube, config, ownership, readSample, istioVersion } = args;
   const routing = config.routing;
   const dryRun = config.lifecycle.dryRun;
   const apiVersion = networkingApiVersion(istioVersion);
@@ -99,7 +102,7 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   // bad routing-file changes nothing. (Inside a namespace or of a CRD that this dry run only plans to
   // create, the kube layer lists objects unchecked: the server cannot check them yet.)
   try {
-    if (plan.objects.length > 0) await kube.apply(plan.objects, { dryRun: true });
+    await applyStaged(kube, plan.objects, { dryRun: true, stages: [ROUTE_TARGETS] });
   } catch (err) {
     throw new ActionError(
       `The cluster rejected the routing objects of "${routing.variant}"; nothing was applied.`,
@@ -132,24 +135,18 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
   );
   const applied: string[] = [];
   const deleted: string[] = [];
+  const dryRunPlan: string[] = [];
 
   if (dryRun) {
-    report.plan.push(
+    dryRunPlan.push(
       ...plan.describe.slice(1).map((l) => `${l} would be applied`),
       ...stale.map((r) => `${describeRef(r)} would be deleted`)
     );
   } else {
-    // Destination rules and per-version Services first: the routes that use them come second.
-    const first = (o: { kind: string }) => o.kind === 'DestinationRule' || o.kind === 'Service';
-    const rules = plan.objects.filter(first);
-    const rest = plan.objects.filter((o) => !first(o));
-    for (const batch of [rules, rest]) {
-      if (batch.length === 0) continue;
-      for (const outcome of await kube.apply(batch)) {
-        const line = `${describeRef(outcome.ref)} ${outcome.action}`;
-        core.info(line);
-        applied.push(line);
-      }
+    for (const outcome of await applyStaged(kube, plan.objects, { stages: [ROUTE_TARGETS] })) {
+      const line = describeOutcome(outcome);
+      core.info(line);
+      applied.push(line);
     }
     for (const ref of stale) {
       await kube.delete(ref);
@@ -157,11 +154,16 @@ export async function applyRouting(args: ApplyRoutingArgs): Promise<void> {
       deleted.push(describeRef(ref));
     }
   }
-  report.routing = {
-    variant: routing.variant,
-    description: plan.describe[0] ?? routing.variant,
-    ...(plan.expect ? { expectation: plan.expect } : {}),
-    applied,
-    deleted
+  return {
+    report: {
+      plan: dryRunPlan,
+      routing: {
+        variant: routing.variant,
+        description: plan.describe[0] ?? routing.variant,
+        ...(plan.expect ? { expectation: plan.expect } : {}),
+        applied,
+        deleted
+      }
+    }
   };
 }

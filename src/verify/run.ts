@@ -4,7 +4,9 @@
 import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
 import type { Config } from '../inputs/config.js';
-import type { RunReport } from '../report/model.js';
+import { StepFailure, type Contribution, type Contributing } from '../report/model.js';
+import type { GatewayEndpoint } from '../gateway/address.js';
+import type { Expectation } from '../routing/types.js';
 import { sleep } from '../retry.js';
 import { describeDistribution } from '../routing/types.js';
 import { smokeTest, verifyRouting } from './http.js';
@@ -17,15 +19,17 @@ const PROPAGATION_GRACE_MS = 5_000;
 
 export async function verify(args: {
   config: Config;
-  report: RunReport;
+  /** Where the gateway step found the ingress. */
+  gateway: GatewayEndpoint & { hostHeader?: string };
+  /** What the routing step expects each identity to see; none: the split is not verified. */
+  routing?: { variant: string; expectation?: Expectation };
   signal?: AbortSignal;
   /** Finds the namespaces of reviews pods, to say who answered when the split does not match. */
   locatePods?: () => Promise<PodNamespaces | undefined>;
-}): Promise<void> {
-  const { config, report, signal } = args;
-  const gateway = report.gateway;
-  if (!gateway) throw new ActionError('Cannot verify: the ingress gateway address is unknown.');
+}): Promise<Contributing> {
+  const { config, gateway, signal } = args;
   const { url, hostHeader } = gateway;
+  const found: Contribution = {};
 
   if (config.verify.smokeTest) {
     const smoke = await smokeTest(url, {
@@ -34,9 +38,9 @@ export async function verify(args: {
       signal
     });
     if (!smoke.ok) {
-      report.smoke = 'failed';
-      report.smokeStatus = `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`;
-      throw new ActionError(
+      found.smoke = 'failed';
+      found.smokeStatus = `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`;
+      const failure = new ActionError(
         `GET ${url}/productpage did not return the Bookinfo page within ${Math.round(smoke.elapsedMs / 1000)} s.`,
         {
           details: [
@@ -46,17 +50,18 @@ export async function verify(args: {
           hint: 'Check the istio-ingressgateway pods and the bookinfo Gateway/VirtualService (istioctl analyze), and that the runner can reach the load balancer.'
         }
       );
+      throw new StepFailure(failure, found);
     }
-    report.smoke = 'passed';
-    report.smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
-    core.info(`Smoke test: ${report.smokeStatus}`);
+    found.smoke = 'passed';
+    found.smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
+    core.info(`Smoke test: ${found.smokeStatus}`);
   }
 
-  if (!config.verify.verifyRouting) return;
-  const expectation = report.routing?.expectation;
+  if (!config.verify.verifyRouting) return { report: found };
+  const expectation = args.routing?.expectation;
   if (!expectation) {
     core.info('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
-    return;
+    return { report: found };
   }
   const options = { requests: config.verify.requests, hostHeader, concurrency: 4, signal };
   let result = await verifyRouting(url, expectation, options);
@@ -70,7 +75,7 @@ export async function verify(args: {
     await sleep(PROPAGATION_GRACE_MS, signal);
     result = await verifyRouting(url, expectation, options);
   }
-  report.verification = result;
+  found.verification = result;
   for (const id of result.identities) {
     core.info(
       `${id.identity}: expected ${describeDistribution(id.expected)}; observed ${JSON.stringify(id.observed)}; p = ${id.pValue.toPrecision(3)}; ${id.pass ? 'pass' : `FAIL — ${id.reason ?? ''}`}`
@@ -80,8 +85,8 @@ export async function verify(args: {
     const failed = result.identities.filter((i) => !i.pass);
     const located = args.locatePods ? await args.locatePods().catch(() => undefined) : undefined;
     const elsewhere = foreignResponses(result.identities, config.namespace, located);
-    throw new ActionError(
-      `The traffic split does not match routing "${report.routing?.variant ?? config.routing.variant}".`,
+    const failure = new ActionError(
+      `The traffic split does not match routing "${args.routing?.variant ?? config.routing.variant}".`,
       {
         details: [
           ...(elsewhere ? [`${elsewhere}.`] : []),
@@ -95,5 +100,7 @@ export async function verify(args: {
           : 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
       }
     );
+    throw new StepFailure(failure, found);
   }
+  return { report: found };
 }

@@ -41,8 +41,7 @@ describe('[R3-11] checkSharedHosts', () => {
     const err = await checkSharedHosts({
       kube: k.kube,
       config: c,
-      objects: mine,
-      report: newReport('deploy', false)
+      objects: mine
     }).then(
       () => undefined,
       (e: unknown) => e
@@ -64,7 +63,9 @@ describe('[R3-11] checkSharedHosts', () => {
       throw forbidden;
     });
     const report = newReport('deploy', false);
-    await checkSharedHosts({ kube: k.kube, config: config(), objects: mine, report });
+    await report.steps.run('Check gateway hosts', () =>
+      checkSharedHosts({ kube: k.kube, config: config(), objects: mine })
+    );
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatch(
       /^Not checking whether another namespace's Gateway claims the same hosts/

@@ -318,3 +318,57 @@ describe('waitFor over list + watch', () => {
     await kube.close();
   });
 });
+
+describe("a dry run's connection", () => {
+  test('applies and deletes as server-side dry runs, writes nothing, and refuses any other write', async () => {
+    const dryRuns: string[] = [];
+    handler = (req, res, url) => {
+      if (url.pathname === '/api/v1') return json(res, 200, coreDiscovery);
+      if (req.method === 'GET') return json(res, 404, { kind: 'Status', code: 404, reason: 'NotFound' });
+      dryRuns.push(`${req.method} ${url.searchParams.get('dryRun') ?? 'persisted'}`);
+      return json(res, 200, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'x', namespace: 'team', resourceVersion: '1' }
+      });
+    };
+    const kube = await Kube.connect({
+      kubeconfigPath: kubeconfig(`http://127.0.0.1:${port}`),
+      dryRun: true
+    });
+    expect(kube.dryRun).toBe(true);
+    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } };
+    // Asked for a real apply and a real delete: the connection makes both dry runs.
+    const [outcome] = await kube.apply([cm], { dryRun: false });
+    expect(outcome?.action).toBe('created');
+    await kube.delete(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' },
+      { dryRun: false }
+    );
+    expect(dryRuns).toEqual(['PATCH All', 'DELETE All']);
+    expect(kube.stats.writes).toBe(0);
+    await expect(
+      kube
+        .withFieldManager('ask-istio-lock-test')
+        .apply([cm])
+        .then(() => undefined)
+    ).resolves.toBeUndefined(); // still a dry run under another field manager
+    expect(dryRuns.at(-1)).toBe('PATCH All');
+    // A write that has no dry-run form is refused before it is sent.
+    const requestsBefore = kube.stats.requests;
+    const transport = (kube as unknown as { t: { send: (r: unknown) => Promise<unknown> } }).t;
+    await expect(
+      transport.send({
+        method: 'PATCH',
+        path: '/api/v1/namespaces/team/configmaps/x',
+        info: { verb: 'patch', resource: 'configmaps', group: '', name: 'x' },
+        write: true,
+        retry: 'none'
+      })
+    ).rejects.toThrow(
+      /^bug: a dry run tried to change the cluster \(PATCH configmaps x\); nothing was sent$/
+    );
+    expect(kube.stats.requests).toBe(requestsBefore);
+    expect(kube.stats.writes).toBe(0);
+  });
+});

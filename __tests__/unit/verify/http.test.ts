@@ -263,24 +263,25 @@ describe('[R3-11] where the pages came from', () => {
     behaviour.servedBy = (v) => `reviews-${v}-5c8d6f7b4-xk2lp`;
     const c = { ...config(), namespace: 'bookinfo-b' };
     const report = newReport('deploy', false);
-    report.gateway = { host: '127.0.0.1', port: 80, via: 'loadbalancer', url: base };
-    report.routing = {
-      variant: 'reviews-80-20',
-      description: '',
-      expectation: { anonymous: { v1: 80, v2: 20 } },
-      applied: [],
-      deleted: []
-    };
     const located = new Map([['reviews-v3-5c8d6f7b4-xk2lp', 'bookinfo-a']]);
-    const err = await verify({
-      config: { ...c, verify: { smokeTest: false, verifyRouting: true, requests: 20 } },
-      report,
-      locatePods: async () => located
-    }).then(
-      () => undefined,
-      (e: unknown) => e as ActionError
-    );
+    // Through the step log, as the pipeline runs it: the failure reaches the caller as the ActionError,
+    // and the verification it measured reaches the report (the `verification` output of a failed run).
+    const err = await report.steps
+      .run('Verify', () =>
+        verify({
+          config: { ...c, verify: { smokeTest: false, verifyRouting: true, requests: 20 } },
+          gateway: { host: '127.0.0.1', port: 80, via: 'loadbalancer', url: base },
+          routing: { variant: 'reviews-80-20', expectation: { anonymous: { v1: 80, v2: 20 } } },
+          locatePods: async () => located
+        })
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as ActionError
+      );
     expect(err).toBeInstanceOf(ActionError);
+    expect(report.verification?.pass).toBe(false);
+    expect(report.verification?.identities[0]?.observed).toEqual({ v3: 20 });
     expect(err?.details[0]).toBe(
       '20 of 20 pages were rendered by reviews pods of namespace bookinfo-a (reviews-v3-5c8d6f7b4-xk2lp), not by those of bookinfo-b: ' +
         'the ingress sent these requests to another deployment of Bookinfo, typically through another namespace’s Gateway claiming the same host (Istio serves a shared host from the older Gateway).'
