@@ -417,6 +417,13 @@ function renderSummary(r) {
             'Gateway API',
             `CRDs ${r.gatewayApi.bundleVersion} (${r.gatewayApi.created.length ? `created ${r.gatewayApi.created.length}` : 'already present'}); Gateway ${r.gatewayApi.gateway ?? '—'}, HTTPRoutes ${(r.gatewayApi.routes ?? []).join(', ') || '—'}`
         ]);
+    if (r.imageCache && r.imageCache.action !== 'not supported') {
+        const c = r.imageCache;
+        facts.push([
+            'ECI ImageCache',
+            `${c.name}${c.id ? ` (${c.id})` : ''} — ${c.action}, ${c.images.length} images${c.waitedMs ? `, Ready after ${(c.waitedMs / 1000).toFixed(1)} s` : ''}`
+        ]);
+    }
     if (r.smokeStatus)
         facts.push(['Smoke test', r.smokeStatus]);
     if (facts.length)

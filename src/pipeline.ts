@@ -18,6 +18,8 @@ import { ensureIstio } from './istio/apply.js';
 import { deployAddons } from './istio/addons.js';
 import {
   deployBookinfo,
+  bookinfoNamespace,
+  bookinfoWorkloads,
   awaitBookinfo,
   applyBookinfoGateway,
   bookinfoGatewayObjects,
@@ -25,6 +27,7 @@ import {
   reportAnalysis
 } from './bookinfo/deploy.js';
 import { applyRouting } from './routing/apply.js';
+import { prepareImageCache } from './eci/imageCache.js';
 import { resolveGateway, resolveGatewayApi } from './gateway/resolve.js';
 import { ensureGatewayApi } from './gatewayapi/apply.js';
 import { checkSharedHosts } from './gateway/shared.js';
@@ -146,7 +149,7 @@ type Mesh = Awaited<ReturnType<typeof installMesh>>;
  * Bookinfo, its gateway and its routing, applied back to back: none of them needs a running pod, so the
  * rollout wait (the cluster's own limit) overlaps istioctl analyze instead of preceding it.
  */
-async function applyBookinfo({ config, report, kube }: Run, mesh: Mesh) {
+async function applyBookinfo({ config, report, kube, remaining }: Run, mesh: Mesh) {
   const own = ownership(config.lifecycle.previewId, runContextFromEnv(process.env));
   const samples =
     config.bookinfo || config.gateway || config.addons.length > 0
@@ -173,6 +176,19 @@ async function applyBookinfo({ config, report, kube }: Run, mesh: Mesh) {
         kube,
         config,
         objects: await bookinfoGatewayObjects({ config, ownership: own, readSample })
+      })
+    );
+  }
+  // On ASK, the pods start from the cache only if it is Ready before they are created.
+  if (config.eciImageCache === 'prepare') {
+    await report.steps.run('Prepare ECI ImageCache', async () =>
+      prepareImageCache({
+        kube,
+        config,
+        istioVersion: mesh.version,
+        namespace: await bookinfoNamespace(kube, config, own),
+        workloads: await bookinfoWorkloads({ config, ownership: own, readSample }),
+        timeoutMs: remaining()
       })
     );
   }

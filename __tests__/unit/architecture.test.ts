@@ -10,6 +10,7 @@ const SRC = resolve(import.meta.dirname, '../../src');
 const STEPS = [
   'auth',
   'bookinfo',
+  'eci',
   'gateway',
   'gatewayapi',
   'istio',

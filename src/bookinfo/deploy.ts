@@ -45,7 +45,11 @@ interface StepArgs {
 }
 
 /** The preview's namespace with its injection label, keeping the creation time an earlier run recorded. */
-async function namespaceObject(kube: Kube, config: Config, ownership: Ownership): Promise<KubeObject> {
+export async function bookinfoNamespace(
+  kube: Kube,
+  config: Config,
+  ownership: Ownership
+): Promise<KubeObject> {
   const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: config.namespace });
   return planNamespace({
     name: config.namespace,
@@ -56,6 +60,17 @@ async function namespaceObject(kube: Kube, config: Config, ownership: Ownership)
   });
 }
 
+/** Bookinfo's manifests as they are applied: in the preview's namespace, labelled, with pod-annotations. */
+export async function bookinfoWorkloads(
+  args: Pick<StepArgs, 'config' | 'ownership' | 'readSample'>
+): Promise<KubeObject[]> {
+  return planBookinfo(await args.readSample(BOOKINFO_FILE), {
+    namespace: args.config.namespace,
+    ownership: args.ownership,
+    podAnnotations: args.config.podAnnotations
+  });
+}
+
 /**
  * Applies the namespace and Bookinfo's manifests (one staged apply: the namespace first); returns the
  * Deployments to wait for (none in a dry run). The wait is separate (awaitBookinfo) so the gateway,
@@ -63,15 +78,11 @@ async function namespaceObject(kube: Kube, config: Config, ownership: Ownership)
  * running pod.
  */
 export async function deployBookinfo(args: StepArgs): Promise<{ deployments: string[] } & Contributing> {
-  const { kube, config, ownership, readSample } = args;
+  const { kube, config, ownership } = args;
   const dryRun = config.lifecycle.dryRun;
-  const objects = planBookinfo(await readSample(BOOKINFO_FILE), {
-    namespace: config.namespace,
-    ownership,
-    podAnnotations: config.podAnnotations
-  });
+  const objects = await bookinfoWorkloads(args);
   try {
-    const { plan } = await applyLogged(kube, [await namespaceObject(kube, config, ownership), ...objects]);
+    const { plan } = await applyLogged(kube, [await bookinfoNamespace(kube, config, ownership), ...objects]);
     return {
       deployments: dryRun ? [] : deploymentNames(objects),
       report: { namespace: config.namespace, plan }

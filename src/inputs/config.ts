@@ -6,6 +6,7 @@ import type {
   ADDONS,
   CHECK_MODES,
   DATAPLANE_MODES,
+  ECI_IMAGE_CACHE_MODES,
   INGRESS_MODES,
   INSTALL_MODES,
   ISTIO_CNI,
@@ -53,6 +54,7 @@ export type Addon = (typeof ADDONS)[number];
 export type IstioCni = (typeof ISTIO_CNI)[number];
 export type DataplaneMode = (typeof DATAPLANE_MODES)[number];
 export type IngressMode = (typeof INGRESS_MODES)[number];
+export type EciImageCache = (typeof ECI_IMAGE_CACHE_MODES)[number];
 
 export interface IstioConfig {
   /** As given: 'latest', '1.30', '1.30.3' (a leading v is removed). */
@@ -131,6 +133,8 @@ export interface Config {
   addons: Addon[];
   waitTimeoutMs: number;
   podAnnotations: Record<string, string>;
+  /** `eci-image-cache`; `off` is already in podAnnotations (eci-auto-imc: "false"). */
+  eciImageCache: EciImageCache;
   routing: RoutingConfig;
   verify: VerifyConfig;
   lifecycle: LifecycleConfig;

@@ -156,6 +156,10 @@ export const INPUTS_ZH: Record<string, Translation> = {
     en: 'Annotations added to every Bookinfo pod (e.g. ECI instance specs), one `key: value` per line.',
     zh: '添加到每个 Bookinfo Pod 的注解（例如 ECI 实例规格），每行一个 `key: value`。'
   },
+  'eci-image-cache': {
+    en: "ECI image caches for Bookinfo's pods on ASK: `auto` (ECI's default: a pod starts from a Ready ImageCache that holds its images, if one exists), `off` (the pods pull every image: `k8s.aliyun.com/eci-auto-imc: \"false\"`), or `prepare` (create an ImageCache holding exactly the images of Bookinfo and of its injected sidecar and wait until it is Ready, before the pods are created; kept across runs and teardowns). Needs the cluster's `imagecaches.eci.alibabacloud.com` CRD; without it `prepare` only says so.",
+    zh: 'Bookinfo Pod 在 ASK 上使用的 ECI 镜像缓存：`auto`（ECI 默认行为：若已有包含其镜像且状态为 Ready 的 ImageCache，Pod 从中启动）、`off`（Pod 每次拉取全部镜像：`k8s.aliyun.com/eci-auto-imc: "false"`）或 `prepare`（在创建 Pod 之前，创建恰好包含 Bookinfo 及其注入的 Sidecar 所用镜像的 ImageCache 并等待其 Ready；跨运行和清理保留）。需要集群中有 `imagecaches.eci.alibabacloud.com` CRD；没有时 `prepare` 只给出提示。'
+  },
   routing: {
     en: 'Routing variant from the Bookinfo samples, e.g. `all-v1`, `reviews-test-v2`, `reviews-50-v3`, `reviews-v3`.',
     zh: '来自 Bookinfo 示例的路由变体，例如 `all-v1`、`reviews-test-v2`、`reviews-50-v3`、`reviews-v3`。'

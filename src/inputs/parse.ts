@@ -258,6 +258,36 @@ function parseLifecycle(p: Problems, s: Scalars, previewId: string | undefined):
 
 // ---------------------------------------------------------------------------------------------
 
+/** ECI's pod annotation that turns its automatic ImageCache matching off (Alibaba Cloud's ECI docs). */
+export const ECI_AUTO_MATCH_ANNOTATION = 'k8s.aliyun.com/eci-auto-imc';
+
+/**
+ * `eci-image-cache`: `off` becomes the pod annotation; a pod-annotations value of that annotation that says
+ * otherwise is a conflict, and `prepare` needs Bookinfo (its images are what the cache holds).
+ */
+function parseEciImageCache(
+  p: Problems,
+  s: Scalars,
+  podAnnotations: Record<string, string>,
+  bookinfo: boolean
+): Config['eciImageCache'] {
+  const mode = s.oneOf<Config['eciImageCache']>('eci-image-cache');
+  const given = podAnnotations[ECI_AUTO_MATCH_ANNOTATION];
+  const wanted = mode === 'off' ? 'false' : 'true';
+  if (given !== undefined && p.given('eci-image-cache') !== '' && given !== wanted)
+    p.add(
+      'eci-image-cache',
+      `is ${mode}, but pod-annotations sets ${ECI_AUTO_MATCH_ANNOTATION}: ${JSON.stringify(given)}; set one of them only (e.g. eci-image-cache: off alone)`
+    );
+  else if (mode === 'off') podAnnotations[ECI_AUTO_MATCH_ANNOTATION] = 'false';
+  if (mode === 'prepare' && !bookinfo)
+    p.add(
+      'eci-image-cache',
+      'is prepare, but bookinfo is false: the cache holds the images of Bookinfo and its sidecar; set bookinfo: true, or eci-image-cache: auto'
+    );
+  return mode;
+}
+
 /** Every input checked; throws InputError listing all problems, or returns the typed Config. */
 export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const p = new Problems(raw);
@@ -303,6 +333,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
   const podAnnotations = Object.fromEntries(
     p.pairs('pod-annotations', ':', annotationKeyProblem).map((a) => [a.key, a.value])
   );
+  const eciImageCache = parseEciImageCache(p, s, podAnnotations, bookinfo);
   const routing = parseRoutingInputs(p, s, {
     bookinfo,
     istio,
@@ -338,6 +369,7 @@ export function parseConfig(raw: RawInputs, env: ParseEnv = {}): Config {
     addons,
     waitTimeoutMs,
     podAnnotations,
+    eciImageCache,
     routing,
     verify,
     lifecycle,

@@ -62,6 +62,7 @@ export const CHECK_MODES = ['fail', 'warn'] as const;
 export const ISTIO_CNI = ['auto', 'true', 'false'] as const;
 export const DATAPLANE_MODES = ['sidecar', 'ambient'] as const;
 export const INGRESS_MODES = ['istio-gateway', 'gateway-api'] as const;
+export const ECI_IMAGE_CACHE_MODES = ['auto', 'off', 'prepare'] as const;
 export const MODES = ['deploy', 'teardown', 'prune'] as const;
 
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/istio/istio/releases/download';
@@ -370,6 +371,16 @@ export const INPUTS: readonly InputSpec[] = [
     example: 'k8s.aliyun.com/eci-use-specs: ecs.c6.large',
     description:
       'Annotations added to every Bookinfo pod (e.g. ECI instance specs), one `key: value` per line.'
+  },
+  {
+    name: 'eci-image-cache',
+    group: 'app',
+    kind: 'enum',
+    default: 'auto',
+    values: ECI_IMAGE_CACHE_MODES,
+    example: 'prepare',
+    description:
+      "ECI image caches for Bookinfo's pods on ASK: `auto` (ECI's default: a pod starts from a Ready ImageCache that holds its images, if one exists), `off` (the pods pull every image: `k8s.aliyun.com/eci-auto-imc: \"false\"`), or `prepare` (create an ImageCache holding exactly the images of Bookinfo and of its injected sidecar and wait until it is Ready, before the pods are created; kept across runs and teardowns). Needs the cluster's `imagecaches.eci.alibabacloud.com` CRD; without it `prepare` only says so."
   },
   // --- routing ----------------------------------------------------------------------------------
   {

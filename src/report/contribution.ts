@@ -18,6 +18,7 @@ export interface Contribution {
   namespace?: string;
   istio?: Partial<NonNullable<RunReport['istio']>>;
   gatewayApi?: Partial<NonNullable<RunReport['gatewayApi']>>;
+  imageCache?: RunReport['imageCache'];
   routing?: RunReport['routing'];
   verification?: VerificationResult;
   smoke?: RunReport['smoke'];

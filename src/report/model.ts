@@ -6,6 +6,7 @@ import type { GatewayEndpoint } from '../gateway/address.js';
 import type { Expectation } from '../routing/types.js';
 import type { PreflightResult } from '../istio/preflight.js';
 import type { VerificationResult } from '../verify/http.js';
+import type { ImageCacheResult } from '../eci/imageCache.js';
 import { StepLog } from './steps.js';
 import { record } from './contribution.js';
 
@@ -41,6 +42,8 @@ export interface RunReport {
     /** HTTPRoute names, the ingress route first. */
     routes?: string[];
   };
+  /** `eci-image-cache: prepare`: the ECI ImageCache made or found for Bookinfo's images. */
+  imageCache?: ImageCacheResult;
   routing?: {
     variant: string;
     description: string;

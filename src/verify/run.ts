@@ -14,6 +14,13 @@ import { foreignResponses, type PodNamespaces } from './origin.js';
 
 const SMOKE_BUDGET_MS = 180_000;
 
+/**
+ * Verification requests in flight at once. Each identity keeps its own session and every answer is
+ * counted once, so the statistics do not depend on it; 8 keeps a 100-request check to a few round trips
+ * without loading a preview's single productpage pod.
+ */
+const VERIFY_CONCURRENCY = 8;
+
 /** How long routes may take to reach the gateways' Envoys after they are applied. */
 const PROPAGATION_GRACE_MS = 5_000;
 
@@ -63,7 +70,7 @@ export async function verify(args: {
     core.info('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
     return { report: found };
   }
-  const options = { requests: config.verify.requests, hostHeader, concurrency: 4, signal };
+  const options = { requests: config.verify.requests, hostHeader, concurrency: VERIFY_CONCURRENCY, signal };
   let result = await verifyRouting(url, expectation, options);
   if (!result.pass) {
     // Envoy picks up new routes a second or two after they are applied (istiod pushes them): a split seen

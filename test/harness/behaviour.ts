@@ -32,11 +32,28 @@ export async function prependRules(rules: unknown[]): Promise<string | undefined
 
 /** Sets rules.json (undefined removes the key). */
 export async function setRules(value: string | undefined): Promise<void> {
+  await setBehaviourKey('rules.json', value);
+}
+
+/**
+ * Sets eci.json, the simulator's ECI timing mode (test/simulator/eci.ts), e.g. `{"enabled": true,
+ * "timeScale": 0.02}`; undefined turns it off. Returns the previous value.
+ */
+export async function setEciTiming(value: string | undefined): Promise<string | undefined> {
+  const cm = await coreApi()
+    .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
+    .catch(() => undefined);
+  if (!cm) await prependRules([]); // creates the ConfigMap
+  await setBehaviourKey('eci.json', value);
+  return cm?.data?.['eci.json'];
+}
+
+async function setBehaviourKey(key: string, value: string | undefined): Promise<void> {
   await coreApi().patchNamespacedConfigMap(
     {
       name: 'sim-behaviour',
       namespace: SIMULATOR_NAMESPACE,
-      body: { data: { 'rules.json': value ?? null } }
+      body: { data: { [key]: value ?? null } }
     },
     setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
   );

@@ -29,6 +29,7 @@ const COST = {
   simulator: 19,
   controlPlane: 18,
   'apiserver-restart': 18,
+  'eci-imagecache': 29,
   rbac: 12
 };
 const DEFAULT_COST = 10;

@@ -28,6 +28,8 @@ import { ISTIOD_WEBHOOK_PORT, isIstiodPod, startWebhookCaPatcher } from './istio
 import { IstioConfig } from './istioConfig.js';
 import { GATEWAY_NAME_LABEL } from './gatewayApi.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
+import { parseEciTiming, type EciTiming } from './eci.js';
+import { ImageCacheController } from './imageCache.js';
 import { CloudLoadBalancer } from './loadBalancer.js';
 import { isReady, Mesh } from './mesh.js';
 import { meshProbeProgram } from './probe.js';
@@ -37,6 +39,8 @@ export { writeEgressSelectorConfig, type EgressFiles } from './egress.js';
 export { SIM_NAMESPACE, BEHAVIOUR_CONFIGMAP, BEHAVIOUR_ANNOTATION } from './behaviour.js';
 export { INJECTOR_CONFIGMAP } from './injector.js';
 export { pilotDiscoveryImage, type ProcessImage } from './processes.js';
+export { IMAGECACHE_CRD, IMAGECACHE_GROUP, IMAGECACHE_PLURAL, IMAGECACHE_VERSION } from './imageCache.js';
+export { DEFAULT_ECI_TIMING, type EciTiming } from './eci.js';
 export { signSession, readSession, templateOf } from './bookinfo.js';
 
 export interface SimulatorOptions {
@@ -104,6 +108,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     // Behaviour config first, so the first pods already see the rules.
     let rules: PodRule[] = [];
     let lbConfig: Record<string, LbBehaviour> = {};
+    let eciTiming: EciTiming | undefined;
     // Parts created further down; the ConfigMap watch (started first) reaches them through here.
     const late: {
       kubelet?: Kubelet;
@@ -117,6 +122,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       try {
         rules = verb === 'delete' ? [] : parseRules(cm.data?.['rules.json']);
         lbConfig = verb === 'delete' ? {} : parseLb(cm.data?.['lb.json']);
+        eciTiming = verb === 'delete' ? undefined : parseEciTiming(cm.data?.['eci.json']);
       } catch (err) {
         log(
           `ConfigMap ${SIM_NAMESPACE}/${BEHAVIOUR_CONFIGMAP} is invalid, keeping the previous behaviour: ${(err as Error).message}`
@@ -176,6 +182,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         })
       : undefined;
     const kubelet = new Kubelet(apis, nodes, plan, () => rules, log, runtime);
+    // ECI's ImageCache controller runs while its CRD is installed (a test installs IMAGECACHE_CRD).
+    const imageCaches = new ImageCacheController(apis, () => eciTiming, log);
+    stoppers.push(() => imageCaches.stop());
+    kubelet.setEci(() => (eciTiming ? { timing: eciTiming, caches: () => imageCaches.views() } : undefined));
     await kubelet.registerNodes();
     late.kubelet = kubelet;
     const theKubelet = kubelet;
@@ -188,7 +198,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       () => apis.ext.listCustomResourceDefinition(),
       log,
-      (crd, verb) => istio.onCrd(crd, verb)
+      (crd, verb) => {
+        istio.onCrd(crd, verb);
+        imageCaches.onCrd(crd, verb);
+      }
     );
     stoppers.push(() => crds.stop());
 

@@ -13,8 +13,15 @@ import {
 } from '@kubernetes/client-node';
 import { apiErrorText, isConflict, isNotFound, type Apis } from './informers.js';
 import { behaviourFor, DEFAULT_START_DELAY_MS, type PodBehaviour, type PodRule } from './behaviour.js';
+import { podStartMs, type CacheView, type EciTiming, type PodStart } from './eci.js';
 import type { AddressPlan } from './addresses.js';
 import type { ProcessRuntime } from './processes.js';
+
+/** What the kubelet needs of the ECI timing mode: its numbers and the ImageCaches a pod can match. */
+export interface EciStartModel {
+  timing: EciTiming;
+  caches: () => CacheView[];
+}
 
 export type NodeMode = 'virtual-kubelet' | 'real';
 
@@ -137,6 +144,7 @@ export class Kubelet {
   private readonly log: (l: string) => void;
   private readonly processes: ProcessRuntime | undefined;
   private programs: ProgramFinder = () => undefined;
+  private eci: () => EciStartModel | undefined = () => undefined;
 
   constructor(
     apis: Apis,
@@ -154,6 +162,11 @@ export class Kubelet {
     this.log = log;
 
     this.nodeNames = nodes.map((n) => n.metadata?.name ?? '');
+  }
+
+  /** The ECI timing mode (eci.ts): when it answers, pods without a startDelayMs of their own start after its time. */
+  setEci(model: () => EciStartModel | undefined): void {
+    this.eci = model;
   }
 
   /** Set once the data plane exists (programs call services through it). */
@@ -364,12 +377,36 @@ export class Kubelet {
         conditions: [cond('PodScheduled', true)],
         ...this.waitingAll(pod, 'ContainerCreating')
       });
-      this.later(state, behaviour.startDelayMs ?? DEFAULT_START_DELAY_MS, () => {
+      const eci = behaviour.startDelayMs === undefined ? this.eciStart(pod) : undefined;
+      if (eci) {
+        const pulls = eci.pulled.length ? `pulling ${eci.pulled.join(', ')} from their registries` : '';
+        const from = eci.cache ? `images from ImageCache ${eci.cache}${pulls ? `; ${pulls}` : ''}` : pulls;
+        const starts = `starting in ${(eci.simulatedMs / 1000).toFixed(1)} simulated s`;
+        await this.event(pod, 'Normal', 'Pulling', `ECI: ${from || 'no images'}; ${starts}`);
+      }
+      this.later(state, behaviour.startDelayMs ?? eci?.realMs ?? DEFAULT_START_DELAY_MS, () => {
         state.ip = this.plan.podIp();
         state.startedAt = new Date().toISOString();
         this.run(pod, state, behaviour);
       });
     });
+  }
+
+  private eciStart(pod: V1Pod): PodStart | undefined {
+    const model = this.eci();
+    if (!model) return undefined;
+    const images = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
+      .map((c) => c.image ?? '')
+      .filter(Boolean);
+    return podStartMs(
+      model.timing,
+      {
+        key: `${pod.metadata?.namespace}/${pod.metadata?.name}`,
+        images,
+        annotations: pod.metadata?.annotations ?? {}
+      },
+      model.caches()
+    );
   }
 
   private run(pod: V1Pod, state: PodState, behaviour: PodBehaviour): void {

@@ -128,6 +128,7 @@ export function config(): Config {
     addons: [],
     waitTimeoutMs: 600_000,
     podAnnotations: {},
+    eciImageCache: 'auto',
     routing: { kind: 'variant', variant: 'reviews-80-20', service: 'reviews', mtls: false },
     verify: { smokeTest: true, verifyRouting: true, requests: 200 },
     lifecycle: { mode: 'deploy', dryRun: false, commentOnPr: false, jobSummary: true },
