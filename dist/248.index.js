@@ -4199,8 +4199,7 @@ function planAddons(manifests) {
         return copy;
     }));
 }
-async function deployAddons(args) {
-    const { kube, config, readSample, timeoutMs } = args;
+async function deployAddons({ kube, config, readSample, timeoutMs }) {
     const manifests = await Promise.all(config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) })));
     const objects = planAddons(manifests);
     const { plan } = await applyLogged(kube, objects);
@@ -4876,8 +4875,6 @@ async function applyRouting(args) {
 
 
 const IMAGECACHE_API = 'eci.alibabacloud.com/v1';
-const IMAGECACHE_CRD = 'imagecaches.eci.alibabacloud.com';
-const ISTIO_VERSION_LABEL = 'ask-istio.dev/istio-version';
 /**
  * Pure: a Pod for each Deployment of `workloads`, to be created as a server-side dry run so admission
  * (the sidecar injector) shows what it would add. The service account is left out: a new namespace has
@@ -4921,7 +4918,7 @@ function imageCacheObject(images, istioVersion) {
         kind: 'ImageCache',
         metadata: {
             name: `ask-istio-bookinfo-${digest}`,
-            labels: { [src_ownership/* MANAGED_BY_LABEL */.lT]: src_ownership/* MANAGED_BY */.Kf, [ISTIO_VERSION_LABEL]: istioVersion }
+            labels: { [src_ownership/* MANAGED_BY_LABEL */.lT]: src_ownership/* MANAGED_BY */.Kf, [src_ownership/* ISTIO_VERSION_LABEL */.Ni]: istioVersion }
         },
         spec: { images: [...images] }
     };
@@ -4945,7 +4942,7 @@ async function prepareImageCache(args) {
     catch (err) {
         if (!(err instanceof UnknownKindError))
             throw err;
-        const why = `eci-image-cache: prepare did nothing: this cluster has no ECI ImageCache CRD (${IMAGECACHE_CRD}; ASK clusters get it with the ack-virtual-node component).`;
+        const why = `eci-image-cache: prepare did nothing: this cluster has no ECI ImageCache CRD (imagecaches.eci.alibabacloud.com; ASK clusters get it with the ack-virtual-node component).`;
         core/* warning */.$e(why);
         return {
             report: { warnings: [why], imageCache: { name: '', images: [], action: 'not supported', waitedMs: 0 } }

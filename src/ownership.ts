@@ -5,6 +5,8 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'ask-istio-action';
 export const PREVIEW_LABEL = 'ask-istio.dev/preview-id';
 export const COMPONENT_LABEL = 'ask-istio.dev/component';
+/** On cluster-scoped objects made for one Istio release (the ECI ImageCache). */
+export const ISTIO_VERSION_LABEL = 'ask-istio.dev/istio-version';
 export const CREATED_AT_ANNOTATION = 'ask-istio.dev/created-at';
 export const REPOSITORY_ANNOTATION = 'ask-istio.dev/repository';
 export const PR_ANNOTATION = 'ask-istio.dev/pull-request';

@@ -13,13 +13,11 @@ import type { Config } from '../inputs/config.js';
 import { UnknownKindError, type Kube } from '../kube/client.js';
 import { applyLogged } from '../kube/logged.js';
 import type { KubeObject } from '../kube/objects.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
+import { ISTIO_VERSION_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../ownership.js';
 import type { Contributing } from '../report/model.js';
 import { ActionError } from '../errors.js';
 
 export const IMAGECACHE_API = 'eci.alibabacloud.com/v1';
-export const IMAGECACHE_CRD = 'imagecaches.eci.alibabacloud.com';
-export const ISTIO_VERSION_LABEL = 'ask-istio.dev/istio-version';
 
 /** What the summary shows of the cache. */
 export interface ImageCacheResult {
@@ -116,7 +114,7 @@ export async function prepareImageCache(args: {
     await kube.resource(IMAGECACHE_API, 'ImageCache');
   } catch (err) {
     if (!(err instanceof UnknownKindError)) throw err;
-    const why = `eci-image-cache: prepare did nothing: this cluster has no ECI ImageCache CRD (${IMAGECACHE_CRD}; ASK clusters get it with the ack-virtual-node component).`;
+    const why = `eci-image-cache: prepare did nothing: this cluster has no ECI ImageCache CRD (imagecaches.eci.alibabacloud.com; ASK clusters get it with the ack-virtual-node component).`;
     core.warning(why);
     return {
       report: { warnings: [why], imageCache: { name: '', images: [], action: 'not supported', waitedMs: 0 } }

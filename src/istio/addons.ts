@@ -30,13 +30,20 @@ export function planAddons(manifests: Array<{ addon: string; text: string }>): K
   );
 }
 
-export async function deployAddons(args: {
+export interface AddonArgs {
   kube: Kube;
   config: Config;
   readSample: (rel: string) => Promise<string>;
+  /** Bounds the wait for the addons' Deployments. */
   timeoutMs: number;
-}): Promise<Contributing> {
-  const { kube, config, readSample, timeoutMs } = args;
+}
+
+export async function deployAddons({
+  kube,
+  config,
+  readSample,
+  timeoutMs
+}: AddonArgs): Promise<Contributing> {
   const manifests = await Promise.all(
     config.addons.map(async (addon) => ({ addon, text: await readSample(addonFile(addon)) }))
   );

@@ -1,19 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError } from '../../../src/errors.js';
 import { ECI_AUTO_MATCH_ANNOTATION, parseConfig, type RawInputs } from '../../../src/inputs/parse.js';
-import { KUBECONFIG } from './fixtures.js';
+import { KUBECONFIG, problemsOf } from './fixtures.js';
 
 const BASE: RawInputs = { kubeconfig: KUBECONFIG };
-
-function problemsOf(raw: RawInputs): InputError {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('input eci-image-cache', () => {
   it("defaults to auto (ECI's own matching) and adds no annotation", () => {

@@ -3,6 +3,8 @@
 // the masking tests look for real PEM material rather than a placeholder.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { InputError } from '../../../src/errors.js';
+import { parseConfig, type ParseEnv, type RawInputs } from '../../../src/inputs/parse.js';
 
 function pemBlock(label: string, der: Buffer): string {
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
@@ -79,3 +81,14 @@ export const OIDC = {
   'region-id': 'cn-hangzhou',
   'cluster-id': 'c0123456789abcdef0123456789abcdef'
 };
+
+/** The InputError parseConfig throws for these inputs (fails the test when it accepts them). */
+export function problemsOf(raw: RawInputs, env: ParseEnv = {}): InputError {
+  try {
+    parseConfig(raw, env);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error(`expected an InputError for ${JSON.stringify(Object.keys(raw))}`);
+}

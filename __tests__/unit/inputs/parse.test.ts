@@ -11,21 +11,11 @@ import {
   KUBECONFIG_B64,
   KUBECONFIG_NO_CONTEXTS,
   OIDC,
+  problemsOf,
   TOKEN
 } from './fixtures.js';
 
 const BASE: RawInputs = { kubeconfig: KUBECONFIG };
-
-/** Parse and return the InputError; fails the test when parsing succeeds or throws something else. */
-function problemsOf(raw: RawInputs, env: ParseEnv = {}): InputError {
-  try {
-    parseConfig(raw, env);
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error(`expected an InputError for ${JSON.stringify(Object.keys(raw))}`);
-}
 
 interface BadCase {
   title: string;
