@@ -97,7 +97,14 @@ function runEnvFor(w: Workflow, jobPermissions: Record<string, string> | undefin
 
 describe('example workflows', () => {
   it('are all there', () => {
-    expect(files).toEqual(['access-key.yml', 'oidc.yml', 'preview.yml', 'prune.yml', 'smoke.yml']);
+    expect(files).toEqual([
+      'access-key.yml',
+      'eci-image-cache.yml',
+      'oidc.yml',
+      'preview.yml',
+      'prune.yml',
+      'smoke.yml'
+    ]);
   });
 
   describe.each(files)('%s', (file) => {
