@@ -4865,8 +4865,8 @@ async function applyRouting(args) {
 // that cache before Bookinfo's pods exist: it asks the cluster which images the pods will run — each
 // Deployment's pod, created as a server-side dry run in the preview's namespace, comes back with what the
 // sidecar injector added (istio-init, istio-proxy), so the list is the injector's, not a guess — creates
-// one ImageCache named after exactly that list (a new list is a new cache, never a stale Ready one) and
-// waits until ECI reports it Ready. It is kept across runs and teardowns: a scheduled run keeps it warm.
+// one ImageCache per Istio version and exactly that list, named after both (a new list is a new cache,
+// never a stale Ready one), and waits until ECI reports it Ready. It is kept across runs and teardowns: a scheduled run keeps it warm.
 // Fields as in Alibaba Cloud's "Kubernetes ImageCache API" (spec.images; status.phase, imageCacheId).
 
 
@@ -4910,9 +4910,12 @@ function podImages(pods) {
     }
     return [...images].sort();
 }
-/** Pure: the ImageCache for exactly these images; its name is a digest of the list. */
+/** Pure: the ImageCache of one Istio version and exactly these images; its name is a digest of both. */
 function imageCacheObject(images, istioVersion) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(images.join('\n')).digest('hex').slice(0, 12);
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update([istioVersion, ...images].join('\n'))
+        .digest('hex')
+        .slice(0, 12);
     return {
         apiVersion: IMAGECACHE_API,
         kind: 'ImageCache',
@@ -5958,30 +5961,7 @@ const VERIFY_CONCURRENCY = 8;
 const PROPAGATION_GRACE_MS = 5_000;
 async function verify(args) {
     const { config, gateway, signal } = args;
-    const { url, hostHeader } = gateway;
-    const found = {};
-    if (config.verify.smokeTest) {
-        const smoke = await smokeTest(url, {
-            hostHeader,
-            budgetMs: Math.min(config.waitTimeoutMs, SMOKE_BUDGET_MS),
-            signal
-        });
-        if (!smoke.ok) {
-            found.smoke = 'failed';
-            found.smokeStatus = `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`;
-            const failure = new errors/* ActionError */.lZ(`GET ${url}/productpage did not return the Bookinfo page within ${Math.round(smoke.elapsedMs / 1000)} s.`, {
-                details: [
-                    `last answer: ${smoke.lastProblem ?? 'none'}`,
-                    ...(hostHeader ? [`Host: ${hostHeader}`] : [])
-                ],
-                hint: 'Check the istio-ingressgateway pods and the bookinfo Gateway/VirtualService (istioctl analyze), and that the runner can reach the load balancer.'
-            });
-            throw new model/* StepFailure */.pH(failure, found);
-        }
-        found.smoke = 'passed';
-        found.smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
-        core/* info */.pq(`Smoke test: ${found.smokeStatus}`);
-    }
+    const found = config.verify.smokeTest ? await checkSmoke(args) : {};
     if (!config.verify.verifyRouting)
         return { report: found };
     const expectation = args.routing?.expectation;
@@ -5989,36 +5969,70 @@ async function verify(args) {
         core/* info */.pq('Routing split not verified: the applied routes are too rich to predict what a visitor sees.');
         return { report: found };
     }
-    const options = { requests: config.verify.requests, hostHeader, concurrency: VERIFY_CONCURRENCY, signal };
-    let result = await verifyRouting(url, expectation, options);
+    const options = {
+        requests: config.verify.requests,
+        hostHeader: gateway.hostHeader,
+        concurrency: VERIFY_CONCURRENCY,
+        signal
+    };
+    let result = await verifyRouting(gateway.url, expectation, options);
     if (!result.pass) {
         // Envoy picks up new routes a second or two after they are applied (istiod pushes them): a split seen
         // right after a switch can still be the previous one. One more sample after a pause settles that;
         // a real mismatch fails again.
         core/* info */.pq(`The observed split does not match yet; sampling again in ${PROPAGATION_GRACE_MS / 1000} s (route propagation).`);
         await sleep(PROPAGATION_GRACE_MS, signal);
-        result = await verifyRouting(url, expectation, options);
+        result = await verifyRouting(gateway.url, expectation, options);
     }
     found.verification = result;
     for (const id of result.identities) {
         core/* info */.pq(`${id.identity}: expected ${describeDistribution(id.expected)}; observed ${JSON.stringify(id.observed)}; p = ${id.pValue.toPrecision(3)}; ${id.pass ? 'pass' : `FAIL — ${id.reason ?? ''}`}`);
     }
-    if (!result.pass) {
-        const failed = result.identities.filter((i) => !i.pass);
-        const located = args.locatePods ? await args.locatePods().catch(() => undefined) : undefined;
-        const elsewhere = foreignResponses(result.identities, config.namespace, located);
-        const failure = new errors/* ActionError */.lZ(`The traffic split does not match routing "${args.routing?.variant ?? config.routing.variant}".`, {
-            details: [
-                ...(elsewhere ? [`${elsewhere}.`] : []),
-                ...failed.map((i) => `${i.identity}: expected ${describeDistribution(i.expected)}, observed ${JSON.stringify(i.observed)} — ${i.reason ?? ''}${i.errors.length ? ` (e.g. ${i.errors[0]})` : ''}`)
-            ],
-            hint: elsewhere
-                ? 'Give this deployment its own gateway-hosts (e.g. pr-{id}.preview.example.com), or remove the other namespace’s Gateway for this host.'
-                : 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
-        });
-        throw new model/* StepFailure */.pH(failure, found);
-    }
+    // The measured split reaches the `verification` output also when it fails the run.
+    if (!result.pass)
+        throw new model/* StepFailure */.pH(await splitMismatch(args, result), found);
     return { report: found };
+}
+/** The smoke test's status for the summary; a failed one throws with that status handed over. */
+async function checkSmoke({ config, gateway, signal }) {
+    const { url, hostHeader } = gateway;
+    const smoke = await smokeTest(url, {
+        hostHeader,
+        budgetMs: Math.min(config.waitTimeoutMs, SMOKE_BUDGET_MS),
+        signal
+    });
+    if (!smoke.ok) {
+        const failure = new errors/* ActionError */.lZ(`GET ${url}/productpage did not return the Bookinfo page within ${Math.round(smoke.elapsedMs / 1000)} s.`, {
+            details: [
+                `last answer: ${smoke.lastProblem ?? 'none'}`,
+                ...(hostHeader ? [`Host: ${hostHeader}`] : [])
+            ],
+            hint: 'Check the istio-ingressgateway pods and the bookinfo Gateway/VirtualService (istioctl analyze), and that the runner can reach the load balancer.'
+        });
+        throw new model/* StepFailure */.pH(failure, {
+            smoke: 'failed',
+            smokeStatus: `failed after ${smoke.attempts} attempts: ${smoke.lastProblem ?? 'no answer'}`
+        });
+    }
+    const smokeStatus = `ok (p50 ${Math.round(smoke.latency?.p50 ?? 0)} ms, p95 ${Math.round(smoke.latency?.p95 ?? 0)} ms, ${smoke.attempts} attempt(s))`;
+    core/* info */.pq(`Smoke test: ${smokeStatus}`);
+    return { smoke: 'passed', smokeStatus };
+}
+/** Why the split does not match: who answered instead (another namespace's pods), or each identity's miss. */
+async function splitMismatch(args, result) {
+    const { config } = args;
+    const failed = result.identities.filter((i) => !i.pass);
+    const located = args.locatePods ? await args.locatePods().catch(() => undefined) : undefined;
+    const elsewhere = foreignResponses(result.identities, config.namespace, located);
+    return new errors/* ActionError */.lZ(`The traffic split does not match routing "${args.routing?.variant ?? config.routing.variant}".`, {
+        details: [
+            ...(elsewhere ? [`${elsewhere}.`] : []),
+            ...failed.map((i) => `${i.identity}: expected ${describeDistribution(i.expected)}, observed ${JSON.stringify(i.observed)} — ${i.reason ?? ''}${i.errors.length ? ` (e.g. ${i.errors[0]})` : ''}`)
+        ],
+        hint: elsewhere
+            ? 'Give this deployment its own gateway-hosts (e.g. pr-{id}.preview.example.com), or remove the other namespace’s Gateway for this host.'
+            : 'Sidecars may still be picking up the new routes (re-run), or the VirtualService/DestinationRule differ from what the variant expects (istioctl analyze).'
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/previews.ts

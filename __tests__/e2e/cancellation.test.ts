@@ -42,7 +42,7 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
 
   it('stops within 3 s with a "cancelled" error, writes the summary, and the post step removes the kubeconfig', async () => {
     // Pods of this namespace take 20 s to start: the run is certain to be waiting when signalled 1 s after
-    // the last object is applied, and the re-run below finds them starting (the delay is fixed per pod).
+    // its rollout wait began, and the re-run below finds them starting (the delay is fixed per pod).
     const saved = await prependRules([{ namespace: NS, behaviour: { startDelayMs: START_DELAY_MS } }]);
     let signalledAt = 0;
     let exitedAt = 0;
@@ -53,8 +53,9 @@ describe('cancellation (SIGTERM while waiting for the Bookinfo rollout)', () => 
         const deadline = setTimeout(() => child.kill('SIGKILL'), 4 * 60_000);
         child.stdout?.on('data', (c: Buffer | string) => {
           out += String(c);
-          // The last Bookinfo object is applied: from here on the run waits for pods that do not start.
-          if (!scheduled && out.includes(`Deployment ${NS}/productpage-v1 `)) {
+          // The rollout wait has begun (after Bookinfo, its gateway and its routing were applied): from here
+          // on the run waits for pods that do not start.
+          if (!scheduled && out.includes('::group::Wait for Bookinfo')) {
             scheduled = true;
             setTimeout(() => {
               signalledAt = Date.now();

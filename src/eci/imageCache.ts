@@ -4,8 +4,8 @@
 // that cache before Bookinfo's pods exist: it asks the cluster which images the pods will run — each
 // Deployment's pod, created as a server-side dry run in the preview's namespace, comes back with what the
 // sidecar injector added (istio-init, istio-proxy), so the list is the injector's, not a guess — creates
-// one ImageCache named after exactly that list (a new list is a new cache, never a stale Ready one) and
-// waits until ECI reports it Ready. It is kept across runs and teardowns: a scheduled run keeps it warm.
+// one ImageCache per Istio version and exactly that list, named after both (a new list is a new cache,
+// never a stale Ready one), and waits until ECI reports it Ready. It is kept across runs and teardowns: a scheduled run keeps it warm.
 // Fields as in Alibaba Cloud's "Kubernetes ImageCache API" (spec.images; status.phase, imageCacheId).
 import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
@@ -74,9 +74,12 @@ export function podImages(pods: readonly KubeObject[]): string[] {
   return [...images].sort();
 }
 
-/** Pure: the ImageCache for exactly these images; its name is a digest of the list. */
+/** Pure: the ImageCache of one Istio version and exactly these images; its name is a digest of both. */
 export function imageCacheObject(images: readonly string[], istioVersion: string): KubeObject {
-  const digest = createHash('sha256').update(images.join('\n')).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update([istioVersion, ...images].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   return {
     apiVersion: IMAGECACHE_API,
     kind: 'ImageCache',

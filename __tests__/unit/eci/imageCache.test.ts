@@ -58,11 +58,12 @@ describe('the ImageCache plan', () => {
     ]);
   });
 
-  it('names the cache after exactly its image list: the same list, the same cache; another list, another', () => {
+  it('names the cache after its Istio version and exact image list: the same both, the same cache; else another', () => {
     const a = imageCacheObject(['x:1', 'y:1'], '1.30.3');
     expect(a.metadata.name).toMatch(/^ask-istio-bookinfo-[0-9a-f]{12}$/);
     expect(imageCacheObject(['x:1', 'y:1'], '1.30.3').metadata.name).toBe(a.metadata.name);
     expect(imageCacheObject(['x:1', 'y:2'], '1.30.3').metadata.name).not.toBe(a.metadata.name);
+    expect(imageCacheObject(['x:1', 'y:1'], '1.31.0').metadata.name).not.toBe(a.metadata.name);
     expect(a).toMatchObject({
       apiVersion: 'eci.alibabacloud.com/v1',
       kind: 'ImageCache',
