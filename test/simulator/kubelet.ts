@@ -39,6 +39,8 @@ interface PodState {
   processIp?: string;
   /** A run-to-completion program runs (or ran) in the pod: rule changes do not restart it. */
   program?: boolean;
+  /** The behaviour the pod runs with (JSON): a rule change restarts only the pods whose behaviour it changes. */
+  behaviour?: string;
 }
 
 /**
@@ -244,9 +246,13 @@ export class Kubelet {
       if (!state || state.deleting || !state.ip) continue;
       // A real process is its own behaviour: restarting it on every rule change would be no kubelet's doing.
       if (state.processIp || state.program) continue;
+      // Re-running every pod on every change of sim-behaviour (an lb.json edit, say) floods the API server
+      // with the same events and statuses again and delays what the change was for.
+      const behaviour = this.behaviourOf(pod);
+      if (JSON.stringify(behaviour) === state.behaviour) continue;
       for (const t of state.timers) clearTimeout(t);
       state.timers.clear();
-      this.run(pod, state, this.behaviourOf(pod));
+      this.run(pod, state, behaviour);
     }
   }
 
@@ -410,6 +416,7 @@ export class Kubelet {
   }
 
   private run(pod: V1Pod, state: PodState, behaviour: PodBehaviour): void {
+    state.behaviour = JSON.stringify(behaviour);
     const fault = behaviour.fault ?? 'none';
     const target = (pod.spec?.containers ?? []).find((c) => c.name !== 'istio-proxy')?.name ?? '';
     if (fault === 'image-pull') {
