@@ -4958,9 +4958,12 @@ async function prepareImageCache(args) {
     const injected = images.length > podImages(probes).length;
     core/* info */.pq(`Images of Bookinfo's pods${injected ? ' with their injected sidecar' : ' (no sidecar injected: none added by admission)'}: ${images.join(', ')}`);
     const cache = imageCacheObject(images, args.istioVersion);
-    const ref = { apiVersion: IMAGECACHE_API, kind: 'ImageCache', name: cache.metadata.name };
-    const live = await kube.get(ref);
     if (kube.dryRun) {
+        const live = await kube.get({
+            apiVersion: IMAGECACHE_API,
+            kind: 'ImageCache',
+            name: cache.metadata.name
+        });
         const action = live ? 'found' : 'would be created';
         return {
             report: {

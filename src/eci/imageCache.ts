@@ -93,7 +93,7 @@ export function imageCacheObject(images: readonly string[], istioVersion: string
 
 /** Pure: where ECI is with a cache (phases from its API: Ready, and Failed/UpdateFailed as final). */
 export function cacheState(o: KubeObject | undefined): { done: boolean; failure?: string; progress: string } {
-  const status = (o?.status ?? {}) as { phase?: string; progress?: string; events?: unknown };
+  const status = (o?.status ?? {}) as { phase?: string; progress?: string };
   const phase = status.phase ?? 'not started';
   if (phase === 'Ready') return { done: true, progress: 'Ready' };
   if (/failed/i.test(phase))
@@ -133,9 +133,12 @@ export async function prepareImageCache(args: {
     `Images of Bookinfo's pods${injected ? ' with their injected sidecar' : ' (no sidecar injected: none added by admission)'}: ${images.join(', ')}`
   );
   const cache = imageCacheObject(images, args.istioVersion);
-  const ref = { apiVersion: IMAGECACHE_API, kind: 'ImageCache', name: cache.metadata.name };
-  const live = await kube.get(ref);
   if (kube.dryRun) {
+    const live = await kube.get({
+      apiVersion: IMAGECACHE_API,
+      kind: 'ImageCache',
+      name: cache.metadata.name
+    });
     const action = live ? 'found' : 'would be created';
     return {
       report: {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/kube/objects.js';
-import { apiErrorText, startInformer, type Apis, type Cache } from './informers.js';
+import { apiErrorText, crdEstablished, startInformer, type Apis, type Cache } from './informers.js';
 import { cachePullMs, type CacheView, type EciTiming, DEFAULT_ECI_TIMING } from './eci.js';
 
 export const IMAGECACHE_GROUP = 'eci.alibabacloud.com';
@@ -89,8 +89,7 @@ export class ImageCacheController {
   /** Fed by the simulator's CRD informer: the controller runs while the CRD is established. */
   onCrd(crd: V1CustomResourceDefinition, verb: 'add' | 'update' | 'delete'): void {
     if (crd.metadata?.name !== IMAGECACHE_CRD.metadata.name || this.stopped) return;
-    const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-    if (verb === 'delete' || !established) {
+    if (verb === 'delete' || !crdEstablished(crd)) {
       void this.cache?.stop();
       this.cache = undefined;
       return;

@@ -10,7 +10,8 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  type ObjectCache
+  type ObjectCache,
+  type V1CustomResourceDefinition
 } from '@kubernetes/client-node';
 
 export type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
@@ -85,6 +86,11 @@ export function apiErrorText(err: unknown): string {
     return `HTTP ${e.code}: ${message}`;
   }
   return e instanceof Error ? e.message : String(err);
+}
+
+/** Whether the API server serves a CRD's kinds (its Established condition is True). */
+export function crdEstablished(crd: V1CustomResourceDefinition): boolean {
+  return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
 }
 
 export function isNotFound(err: unknown): boolean {

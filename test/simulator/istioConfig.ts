@@ -3,7 +3,7 @@
 // (which istiod turns into the same Envoy config). The CRDs may not exist yet (Istio or the Gateway API
 // not installed), so informers start when a CRD becomes established and stop when it goes away.
 import type { KubeConfig, KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { startInformer, type Apis, type Cache } from './informers.js';
+import { crdEstablished, startInformer, type Apis, type Cache } from './informers.js';
 
 export const ISTIO_GROUP = 'networking.istio.io';
 export const SECURITY_GROUP = 'security.istio.io';
@@ -55,9 +55,7 @@ export class IstioConfig {
     const plural = crd.spec.names.plural;
     if (!WATCHED[group]?.includes(plural)) return;
     const key = `${plural}.${group}`;
-    const established =
-      crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
-    if (verb === 'delete' || !established || crd.metadata?.deletionTimestamp) {
+    if (verb === 'delete' || !crdEstablished(crd) || crd.metadata?.deletionTimestamp) {
       const entry = this.caches.get(key);
       this.caches.delete(key);
       if (entry) void entry.cache.stop();
