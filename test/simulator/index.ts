@@ -129,8 +129,17 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         );
         return;
       }
-      if (late.pods && late.kubelet) late.kubelet.reapplyRules(late.pods.list());
-      if (late.services && late.lb) late.lb.reconsider(late.services.list());
+      // Each part on its own: a pod that fails to re-run must not keep the load balancer from its lb.json.
+      for (const [part, apply] of [
+        ['pods', () => late.pods && late.kubelet?.reapplyRules(late.pods.list())],
+        ['load balancer', () => late.services && late.lb?.reconsider(late.services.list())]
+      ] as const) {
+        try {
+          apply();
+        } catch (err) {
+          log(`applying ${BEHAVIOUR_CONFIGMAP} to the ${part}: ${(err as Error).message}`);
+        }
+      }
     };
     const configMaps = await startInformer<V1ConfigMap>(
       kc,

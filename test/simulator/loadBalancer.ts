@@ -7,8 +7,15 @@ import type { AddressPlan } from './addresses.js';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
+/** A failed status write is tried again after this long, doubling up to RETRY_MAX_MS, as a cloud controller's queue does. */
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 2_000;
+
 export class CloudLoadBalancer {
+  /** Services with an address being assigned (a timer pending or a write in flight or waiting to be retried). */
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** The newest copy of each LoadBalancer Service seen, so a retry acts on what the cluster has now. */
+  private readonly latest = new Map<string, V1Service>();
   private stopped = false;
 
   private readonly apis: Apis;
@@ -33,32 +40,12 @@ export class CloudLoadBalancer {
     if (verb === 'delete' || svc.spec?.type !== 'LoadBalancer') {
       clearTimeout(this.pending.get(key));
       this.pending.delete(key);
+      this.latest.delete(key);
       return;
     }
-    if (this.stopped || this.pending.has(key) || svc.status?.loadBalancer?.ingress?.length) return;
-    const behaviour = this.config()[key] ?? { mode: 'ip' };
-    if (behaviour.mode === 'never') return;
-    const ingress =
-      behaviour.mode === 'hostname'
-        ? { hostname: 'localhost' }
-        : { ip: this.plan.lbIp(svc.metadata?.uid ?? key) };
-    const timer = setTimeout(() => {
-      this.apis.core
-        .patchNamespacedServiceStatus(
-          {
-            name: svc.metadata?.name ?? '',
-            namespace: svc.metadata?.namespace ?? '',
-            body: { status: { loadBalancer: { ingress: [ingress] } } }
-          },
-          mergePatch
-        )
-        .then(() => this.log(`load balancer for ${key}: ${ingress.ip ?? ingress.hostname}`))
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) this.log(`load balancer for ${key}: ${apiErrorText(err)}`);
-        })
-        .finally(() => this.pending.delete(key));
-    }, behaviour.delayMs ?? 0);
-    this.pending.set(key, timer);
+    this.latest.set(key, svc);
+    if (this.stopped || this.pending.has(key)) return;
+    this.schedule(key, this.config()[key]?.delayMs ?? 0, RETRY_FIRST_MS);
   }
 
   /** lb.json changed: services still without an address get another look. */
@@ -70,5 +57,49 @@ export class CloudLoadBalancer {
     this.stopped = true;
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
+  }
+
+  /**
+   * Gives the Service its address after `delayMs`, unless by then it has one or lb.json says never. A write
+   * that fails (the API server overloaded, restarting, a dropped connection) is tried again with backoff:
+   * once the Service has no address, no further event may come that would make the LB look again.
+   */
+  private schedule(key: string, delayMs: number, retryMs: number): void {
+    const timer = setTimeout(() => {
+      const svc = this.latest.get(key);
+      const behaviour = this.config()[key] ?? { mode: 'ip' };
+      if (this.stopped || !svc || svc.status?.loadBalancer?.ingress?.length || behaviour.mode === 'never') {
+        this.pending.delete(key);
+        return;
+      }
+      const ingress =
+        behaviour.mode === 'hostname'
+          ? { hostname: 'localhost' }
+          : { ip: this.plan.lbIp(svc.metadata?.uid ?? key) };
+      this.apis.core
+        .patchNamespacedServiceStatus(
+          {
+            name: svc.metadata?.name ?? '',
+            namespace: svc.metadata?.namespace ?? '',
+            body: { status: { loadBalancer: { ingress: [ingress] } } }
+          },
+          mergePatch
+        )
+        .then(
+          () => {
+            this.pending.delete(key);
+            this.log(`load balancer for ${key}: ${ingress.ip ?? ingress.hostname}`);
+          },
+          (err: unknown) => {
+            if (isNotFound(err) || this.stopped) {
+              this.pending.delete(key);
+              return;
+            }
+            this.log(`load balancer for ${key}: ${apiErrorText(err)}; retrying in ${retryMs} ms`);
+            this.schedule(key, retryMs, Math.min(retryMs * 2, RETRY_MAX_MS));
+          }
+        );
+    }, delayMs);
+    this.pending.set(key, timer);
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the wrapper module that builds kube-apiserver and kube-controller-manager VERSION (e.g. 1.35.4)
+# Writes the wrapper module that builds kube-apiserver, kube-controller-manager and kubectl VERSION (e.g. 1.35.4)
 # from the published k8s.io/kubernetes module, into DIR (default: ./k8s).
 #
 # k8s.io/kubernetes cannot be built with `go install …@vX`: its go.mod requires every staging module at
@@ -27,6 +27,7 @@ godebug=$(grep -E '^godebug ' "$gomod" || true)
   echo "tool ("
   echo "	k8s.io/kubernetes/cmd/kube-apiserver"
   echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
+  echo "	k8s.io/kubernetes/cmd/kubectl"
   echo ")"
   echo
   echo "require k8s.io/kubernetes v$VERSION"
