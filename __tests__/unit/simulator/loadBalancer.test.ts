@@ -5,7 +5,7 @@ import type { Apis } from '../../../test/simulator/informers.js';
 import type { LbBehaviour } from '../../../test/simulator/behaviour.js';
 import { CloudLoadBalancer } from '../../../test/simulator/loadBalancer.js';
 
-const service = (ingress: unknown[] = []): V1Service => ({
+const service = (ingress: Array<{ ip?: string; hostname?: string }> = []): V1Service => ({
   metadata: { name: 'gw', namespace: 'istio-system', uid: 'u1' },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress } }
@@ -39,7 +39,12 @@ describe('the simulated cloud load balancer', () => {
     const { apis, writes, attempts } = fakeApis(2);
     const logs: string[] = [];
     const config: Record<string, LbBehaviour> = { 'istio-system/gw': { mode: 'hostname' } };
-    const lb = new CloudLoadBalancer(apis, new AddressPlan('egress'), () => config, (l) => logs.push(l));
+    const lb = new CloudLoadBalancer(
+      apis,
+      new AddressPlan('egress'),
+      () => config,
+      (l) => logs.push(l)
+    );
     try {
       lb.onService(service(), 'update');
       await until(() => writes.length === 1);
@@ -54,7 +59,12 @@ describe('the simulated cloud load balancer', () => {
   it('gives no address in mode never, nor to a Service that has one already', async () => {
     const { apis, attempts } = fakeApis(0);
     const config: Record<string, LbBehaviour> = { 'istio-system/gw': { mode: 'never' } };
-    const lb = new CloudLoadBalancer(apis, new AddressPlan('egress'), () => config, () => undefined);
+    const lb = new CloudLoadBalancer(
+      apis,
+      new AddressPlan('egress'),
+      () => config,
+      () => undefined
+    );
     try {
       lb.onService(service(), 'add');
       await new Promise((r) => setTimeout(r, 50));
