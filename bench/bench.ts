@@ -86,6 +86,14 @@ interface Probe {
   cpuChildrenS: number;
 }
 const probeModule = pathToFileURL(join(HERE, 'probe.mjs')).href;
+/** The probe lines of the action's own process (dist/index.js), not of other Node processes it may start. */
+function actionProbes(file: string): Probe[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Probe)
+    .filter((p) => /dist\/index\.js$/.test(p.script));
+}
 
 // ---------------------------------------------------------------- setup
 const benchStarted = performance.now();
@@ -193,11 +201,7 @@ async function measuredRun(
     name
   );
   const counts = proxy.counts();
-  const probes = readFileSync(probeFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Probe)
-    .filter((p) => /dist\/index\.js$/.test(p.script));
+  const probes = actionProbes(probeFile);
   if (probes.length !== 1)
     throw new Error(`${name}: expected one probe line of dist/index.js, got ${probes.length}`);
   const p = probes[0]!;
@@ -347,12 +351,7 @@ try {
     wallSeconds: round(wallSeconds, 1),
     note: `${previewCount} action processes on this machine's cores at once (on GitHub each job has its own runner): the wall time is not a goal`,
     cpuSecondsTotal: round(
-      readFileSync(probeFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Probe)
-        .filter((p) => /dist\/index\.js$/.test(p.script))
-        .reduce((s, p) => s + p.cpuSelfS + p.cpuChildrenS, 0),
+      actionProbes(probeFile).reduce((s, p) => s + p.cpuSelfS + p.cpuChildrenS, 0),
       1
     )
   };

@@ -44,7 +44,8 @@ export class CloudLoadBalancer {
       return;
     }
     this.latest.set(key, svc);
-    if (this.stopped || this.pending.has(key)) return;
+    // Every Service event of the cluster comes here: one with an address needs no timer at all.
+    if (this.stopped || this.pending.has(key) || svc.status?.loadBalancer?.ingress?.length) return;
     this.schedule(key, this.config()[key]?.delayMs ?? 0, RETRY_FIRST_MS);
   }
 
