@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { Kube } from '../src/kube/client.js';
 import { applyStaged } from '../src/kube/staged.js';
+import { setEciTiming } from '../test/harness/behaviour.js';
 import { startHarness } from '../test/harness/harness.js';
 import { node24, runAction, type RunActionResult } from '../test/harness/runAction.js';
 import { IMAGECACHE_CRD } from '../test/simulator/imageCache.js';
@@ -232,17 +233,7 @@ try {
   // ECI timing for every pod; the ImageCache kind served by the real apiserver (the simulator's controller
   // makes each cache Ready after its own pull time).
   const eci = JSON.stringify({ enabled: true, timeScale });
-  const behaviour = {
-    metadata: { name: 'sim-behaviour', namespace: state.simulatorNamespace },
-    data: { 'eci.json': eci }
-  };
-  await core
-    .replaceNamespacedConfigMap({
-      name: 'sim-behaviour',
-      namespace: state.simulatorNamespace,
-      body: behaviour
-    })
-    .catch(() => core.createNamespacedConfigMap({ namespace: state.simulatorNamespace, body: behaviour }));
+  await setEciTiming(eci, state.kubeconfigPath);
   const kube = await Kube.connect({ kubeconfigPath: state.kubeconfigPath, fieldManager: 'bench' });
   await applyStaged(kube, [IMAGECACHE_CRD]);
   log(

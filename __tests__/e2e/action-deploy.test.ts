@@ -16,8 +16,9 @@ import {
   type V1Pod,
   type V1Service
 } from '@kubernetes/client-node';
+import { setBehaviour } from '../../test/harness/behaviour.js';
 import { runningContainerStatuses } from '../../test/harness/pods.js';
-import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
+import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 import {
   runAction,
   type RunActionOptions,
@@ -199,30 +200,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Reads and writes one key of the simulator's behaviour ConfigMap; returns the previous value for restoring. */
-async function setBehaviour(
-  key: 'rules.json' | 'lb.json',
-  value: string | undefined
-): Promise<string | undefined> {
-  let previous: string | undefined;
-  try {
-    const cm = await core.readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE });
-    previous = cm.data?.[key];
-  } catch (err) {
-    // The simulator treats a missing ConfigMap as "defaults"; create it so there is something to patch.
-    if ((err as { code?: number }).code !== 404) throw err;
-    await core.createNamespacedConfigMap({
-      namespace: SIMULATOR_NAMESPACE,
-      body: { metadata: { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }, data: {} }
-    });
-  }
-  await core.patchNamespacedConfigMap(
-    { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE, body: { data: { [key]: value ?? null } } },
-    mergePatch
-  );
-  return previous;
 }
 
 /** Drops the gateway's LB address, so the simulated cloud LB assigns one again under the current lb.json. */

@@ -13,16 +13,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump, load } from 'js-yaml';
-import {
-  CoreV1Api,
-  KubeConfig,
-  PatchStrategy,
-  RbacAuthorizationV1Api,
-  setHeaderOptions
-} from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { kubeconfigForServiceAccount } from '../../test/cluster/controlPlane.js';
 import { startAliyunFakes, type AliyunFakes } from '../../test/fakes/aliyun.js';
-import { newNamespace, readHarnessState, SIMULATOR_NAMESPACE } from '../../test/harness/state.js';
+import { prependRules, setRules } from '../../test/harness/behaviour.js';
+import { newNamespace, readHarnessState } from '../../test/harness/state.js';
 import { node24, runAction, type RunActionResult, actionErrors } from '../../test/harness/runAction.js';
 
 const state = readHarnessState();
@@ -272,27 +267,9 @@ describe('secrets never leak', () => {
   });
 
   it('failure mid-deploy: a pod that never becomes ready exceeds wait-timeout', async () => {
-    const cm = await core
-      .readNamespacedConfigMap({ name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE })
-      .catch(() => undefined);
-    if (!cm)
-      await core.createNamespacedConfigMap({
-        namespace: SIMULATOR_NAMESPACE,
-        body: { metadata: { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE }, data: {} }
-      });
-    const saved = cm?.data?.['rules.json'];
-    const rules = saved ? (JSON.parse(saved) as unknown[]) : [];
-    const setRules = (value: string | null) =>
-      core.patchNamespacedConfigMap(
-        { name: 'sim-behaviour', namespace: SIMULATOR_NAMESPACE, body: { data: { 'rules.json': value } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
-      );
-    await setRules(
-      JSON.stringify([
-        { namespace: NEVER_READY_NS, app: 'ratings', behaviour: { fault: 'never-ready' } },
-        ...rules
-      ])
-    );
+    const saved = await prependRules([
+      { namespace: NEVER_READY_NS, app: 'ratings', behaviour: { fault: 'never-ready' } }
+    ]);
     try {
       const r = await run({
         kubeconfig: kubeconfigYaml,
@@ -309,7 +286,7 @@ describe('secrets never leak', () => {
       expectNoLeak(readable(r));
       expectRunnerTempClean(r);
     } finally {
-      await setRules(saved ?? null);
+      await setRules(saved);
     }
   });
 

@@ -12,6 +12,7 @@ import {
   type V1Pod
 } from '@kubernetes/client-node';
 import { readHarnessState } from '../../test/harness/state.js';
+import { mergeLb, setBehaviour } from '../../test/harness/behaviour.js';
 import {
   startSimulator,
   SIM_NAMESPACE,
@@ -374,27 +375,8 @@ describe('simulator', () => {
         metadata: { name, namespace: NS },
         spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port: 80 }] }
       }) as KubernetesObject;
-    const cmName = 'sim-behaviour';
-    let existing: Record<string, string> | undefined;
-    // Another file may have left the ConfigMap with no data at all: it exists all the same.
-    let exists = false;
-    try {
-      existing = (await core.readNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE })).data;
-      exists = true;
-    } catch {
-      existing = undefined;
-    }
-    const lb = {
-      ...(existing?.['lb.json'] ? (JSON.parse(existing['lb.json']) as object) : {}),
-      [`${NS}/lb-never`]: { mode: 'never' }
-    };
-    const body = {
-      metadata: { name: cmName, namespace: SIM_NAMESPACE },
-      data: { ...existing, 'lb.json': JSON.stringify(lb) }
-    };
-    if (exists) await core.replaceNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE, body });
-    else await core.createNamespacedConfigMap({ namespace: SIM_NAMESPACE, body });
-    await new Promise((r) => setTimeout(r, 300)); // the simulator sees the ConfigMap through its watch
+    // mergeLb returns once the simulator has applied it, so lb-never is created under its rule.
+    const savedLb = await mergeLb({ [`${NS}/lb-never`]: { mode: 'never' } });
     await create(lbSvc('lb-ip'));
     await create(lbSvc('lb-never'));
     const ip = await until(
@@ -409,13 +391,7 @@ describe('simulator', () => {
       (await core.readNamespacedService({ name: 'lb-never', namespace: NS })).status?.loadBalancer?.ingress ??
         []
     ).toEqual([]);
-    if (exists)
-      await core.replaceNamespacedConfigMap({
-        name: cmName,
-        namespace: SIM_NAMESPACE,
-        body: { metadata: body.metadata, data: existing }
-      });
-    else await core.deleteNamespacedConfigMap({ name: cmName, namespace: SIM_NAMESPACE });
+    await setBehaviour('lb.json', savedLb);
   });
 
   describe('ingress gateway and Bookinfo', () => {

@@ -5,6 +5,12 @@
 export const SIM_NAMESPACE = 'ask-istio-sim';
 export const BEHAVIOUR_CONFIGMAP = 'sim-behaviour';
 export const BEHAVIOUR_ANNOTATION = 'sim.ask-istio.dev/behaviour';
+/**
+ * The simulator's receipt for sim-behaviour: `resourceVersion` of the newest sim-behaviour it has applied
+ * (and `error` when that version was invalid and the previous behaviour stays). A test that changes
+ * behaviour waits for the receipt instead of sleeping, since the simulator sees the change through a watch.
+ */
+export const BEHAVIOUR_APPLIED_CONFIGMAP = 'sim-behaviour-applied';
 
 export type PodFault = 'none' | 'crashloop' | 'image-pull' | 'never-ready' | 'flapping';
 export interface PodBehaviour {

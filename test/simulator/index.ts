@@ -30,6 +30,7 @@ import { GATEWAY_NAME_LABEL } from './gatewayApi.js';
 import { Kubelet, nodeObjects, type NodeMode } from './kubelet.js';
 import { parseEciTiming, type EciTiming } from './eci.js';
 import { ImageCacheController } from './imageCache.js';
+import { BehaviourReceipts } from './receipts.js';
 import { CloudLoadBalancer } from './loadBalancer.js';
 import { isReady, Mesh } from './mesh.js';
 import { meshProbeProgram } from './probe.js';
@@ -117,6 +118,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       services?: Cache<V1Service>;
       gateway?: IngressGateway;
     } = {};
+    const receipts = new BehaviourReceipts(apis, log);
+    stoppers.push(() => receipts.stop());
     const onBehaviour = (cm: V1ConfigMap, verb: 'add' | 'update' | 'delete'): void => {
       if (cm.metadata?.name !== BEHAVIOUR_CONFIGMAP) return;
       try {
@@ -124,9 +127,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         lbConfig = verb === 'delete' ? {} : parseLb(cm.data?.['lb.json']);
         eciTiming = verb === 'delete' ? undefined : parseEciTiming(cm.data?.['eci.json']);
       } catch (err) {
-        log(
-          `ConfigMap ${SIM_NAMESPACE}/${BEHAVIOUR_CONFIGMAP} is invalid, keeping the previous behaviour: ${(err as Error).message}`
-        );
+        const message = `ConfigMap ${SIM_NAMESPACE}/${BEHAVIOUR_CONFIGMAP} is invalid, keeping the previous behaviour: ${(err as Error).message}`;
+        log(message);
+        receipts.record(cm.metadata?.resourceVersion, message);
         return;
       }
       // Each part on its own: a pod that fails to re-run must not keep the load balancer from its lb.json.
@@ -140,6 +143,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
           log(`applying ${BEHAVIOUR_CONFIGMAP} to the ${part}: ${(err as Error).message}`);
         }
       }
+      // Parts created later read the behaviour when they start, so from here on it is in force.
+      if (verb !== 'delete') receipts.record(cm.metadata?.resourceVersion);
     };
     const configMaps = await startInformer<V1ConfigMap>(
       kc,
