@@ -569,57 +569,146 @@ async function authenticate(auth, deps) {
 var external_node_perf_hooks_ = __webpack_require__(643);
 // EXTERNAL MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js + 2 modules
 var tool_cache = __webpack_require__(59805);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(38522);
 ;// CONCATENATED MODULE: ./src/istioctl/archive.ts
 // Checks a downloaded archive's entry names BEFORE anything is unpacked: an entry with an absolute path or
 // a `..` segment (or a link pointing out of the archive) could write outside the extraction directory.
 // `tar` would silently rewrite such names, so a tampered mirror would go unnoticed; we refuse instead.
+// The archive is read as a stream and only its headers are kept: the full Istio release unpacks to a few
+// hundred MB, and holding it in memory made the action's first run peak at about 460 MB of RSS.
 
 
+
+
+
+const BLOCK = 512;
+/** Long-name and pax records name entries; a bigger one is not what `tar` writes for a release. */
+const MAX_NAME_RECORD = 1 << 20;
 function cString(buf, start, length) {
     const slice = buf.subarray(start, start + length);
     const nul = slice.indexOf(0);
     return slice.subarray(0, nul < 0 ? slice.length : nul).toString('utf8');
 }
-/** Entries of a (gzip-compressed) ustar/GNU/pax tar archive. */
-function tarEntries(archive) {
-    const tar = archive[0] === 0x1f && archive[1] === 0x8b ? (0,external_node_zlib_.gunzipSync)(archive) : archive;
-    const entries = [];
-    let longName;
-    let longLink;
-    for (let off = 0; off + 512 <= tar.length;) {
-        const header = tar.subarray(off, off + 512);
-        if (header.every((b) => b === 0))
-            break;
-        const size = parseInt(cString(header, 124, 12).trim() || '0', 8);
+/**
+ * Reads the entries of an (uncompressed) ustar/GNU/pax tar stream chunk by chunk, however the chunks are
+ * cut. It keeps a header block and the small records that name entries (GNU long names, pax), and skips
+ * file contents without holding them.
+ */
+class TarEntryReader {
+    entries = [];
+    /** True once the end-of-archive block was read; later bytes are ignored. */
+    ended = false;
+    pending = [];
+    pendingBytes = 0;
+    /** Content bytes (with padding) still to skip. */
+    skip = 0;
+    /** The name record whose data is being collected. */
+    record;
+    longName;
+    longLink;
+    push(chunk) {
+        let rest = chunk;
+        while (rest.length > 0 && !this.ended) {
+            if (this.skip > 0) {
+                const n = Math.min(this.skip, rest.length);
+                this.skip -= n;
+                rest = rest.subarray(n);
+                continue;
+            }
+            const need = this.record ? this.record.padded : BLOCK;
+            const take = Math.min(need - this.pendingBytes, rest.length);
+            this.pending.push(rest.subarray(0, take));
+            this.pendingBytes += take;
+            rest = rest.subarray(take);
+            if (this.pendingBytes < need)
+                return;
+            const block = Buffer.concat(this.pending, this.pendingBytes);
+            this.pending = [];
+            this.pendingBytes = 0;
+            const record = this.record;
+            this.record = undefined;
+            if (record)
+                this.nameRecord(record.type, block.subarray(0, record.size));
+            else
+                this.header(block);
+        }
+    }
+    header(header) {
+        if (header.every((b) => b === 0)) {
+            this.ended = true;
+            return;
+        }
+        const sizeField = cString(header, 124, 12).trim();
+        const size = sizeField === '' ? 0 : parseInt(sizeField, 8);
+        // GNU base-256 sizes (first byte 0x80) are for entries over 8 GiB; no Istio archive has one.
+        if (!Number.isSafeInteger(size) || size < 0 || !/^[0-7]*$/.test(sizeField))
+            throw new Error(`an entry header has an unreadable size "${sizeField}" (not a tar archive, or damaged)`);
         const type = String.fromCharCode(header[156] ?? 0x30);
-        const data = tar.subarray(off + 512, off + 512 + size);
-        off += 512 + Math.ceil(size / 512) * 512;
+        const padded = Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'L' || type === 'K' || type === 'x') {
+            if (size > MAX_NAME_RECORD)
+                throw new Error(`a name record of ${size} bytes is too large`);
+            if (padded === 0)
+                this.nameRecord(type, Buffer.alloc(0));
+            else
+                this.record = { type, size, padded };
+            return;
+        }
+        if (type !== 'g') {
+            const prefix = cString(header, 345, 155);
+            const name = this.longName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+            const link = this.longLink ?? cString(header, 157, 100);
+            this.entries.push(type === '1' || type === '2' ? { name, link } : { name });
+            this.longName = undefined;
+            this.longLink = undefined;
+        }
+        this.skip = padded;
+    }
+    nameRecord(type, data) {
         if (type === 'L')
-            longName = cString(data, 0, data.length);
+            this.longName = cString(data, 0, data.length);
         else if (type === 'K')
-            longLink = cString(data, 0, data.length);
-        else if (type === 'x') {
+            this.longLink = cString(data, 0, data.length);
+        else {
             // pax records: "<len> key=value\n"
             for (const rec of data.toString('utf8').split('\n')) {
                 const m = /^\d+ (path|linkpath)=(.*)$/.exec(rec);
                 if (m?.[1] === 'path')
-                    longName = m[2];
+                    this.longName = m[2];
                 if (m?.[1] === 'linkpath')
-                    longLink = m[2];
+                    this.longLink = m[2];
             }
         }
-        else if (type !== 'g') {
-            const prefix = cString(header, 345, 155);
-            const name = longName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-            const link = longLink ?? cString(header, 157, 100);
-            entries.push(type === '1' || type === '2' ? { name, link } : { name });
-            longName = undefined;
-            longLink = undefined;
-        }
     }
-    return entries;
+}
+/** Entries of a tar archive file, gzip-compressed or not, read as a stream. */
+async function tarFileEntries(file) {
+    const magic = Buffer.alloc(2);
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        await handle.read(magic, 0, 2, 0);
+    }
+    finally {
+        await handle.close();
+    }
+    const reader = new TarEntryReader();
+    const collect = async (source) => {
+        // Read to the end even after the end-of-archive block: gzip checks its length and CRC there.
+        for await (const chunk of source)
+            reader.push(chunk);
+    };
+    if (magic[0] === 0x1f && magic[1] === 0x8b)
+        await (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), (0,external_node_zlib_.createGunzip)(), collect);
+    else
+        await (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), collect);
+    if (!reader.ended)
+        throw new Error('the archive ends before its end-of-archive block (truncated)');
+    return reader.entries;
 }
 /** Entry names of a zip archive, from its central directory. */
 function zipEntries(archive) {
@@ -651,11 +740,14 @@ function unsafeEntry(entry) {
         return `entry "${entry.name}" links to "${entry.link}", outside the archive`;
     return undefined;
 }
-/** Throws an ActionError naming every unsafe entry of the archive. */
-function assertSafeArchive(fileName, archive, format) {
+/**
+ * Throws an ActionError naming every unsafe entry of the archive file. A zip is read whole: its names are
+ * in the central directory at its end, and the compressed file (Windows' istioctl, about 30 MB) is small.
+ */
+async function assertSafeArchive(fileName, file, format) {
     let entries;
     try {
-        entries = format === 'zip' ? zipEntries(archive) : tarEntries(archive);
+        entries = format === 'zip' ? zipEntries(await (0,promises_.readFile)(file)) : await tarFileEntries(file);
     }
     catch (err) {
         throw new errors/* ActionError */.lZ(`Could not read the entries of ${fileName}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -669,12 +761,8 @@ function assertSafeArchive(fileName, archive, format) {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __webpack_require__(46466);
 ;// CONCATENATED MODULE: ./src/istioctl/download.ts
 // HTTP for release assets and release lists: global fetch, retries with exponential backoff and
 // jitter for transient failures only, downloads streamed to disk and hashed on the way.
@@ -1527,7 +1615,7 @@ async function exists(path) {
     return (0,promises_.stat)(path).then(() => true, () => false);
 }
 async function extract(asset, file, dest) {
-    assertSafeArchive(asset.fileName, await (0,promises_.readFile)(file), asset.format);
+    await assertSafeArchive(asset.fileName, file, asset.format);
     try {
         return asset.format === 'zip' ? await tool_cache/* extractZip */.JE(file, dest) : await tool_cache/* extractTar */.nN(file, dest);
     }

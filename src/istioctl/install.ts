@@ -1,6 +1,6 @@
 // Getting istioctl (and the release's samples) onto the runner: tool cache first, otherwise download,
 // verify against the published .sha256, extract and cache. Shaped like actions/setup-node's installer.
-import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -227,7 +227,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function extract(asset: Asset, file: string, dest: string): Promise<string> {
-  assertSafeArchive(asset.fileName, await readFile(file), asset.format);
+  await assertSafeArchive(asset.fileName, file, asset.format);
   try {
     return asset.format === 'zip' ? await tc.extractZip(file, dest) : await tc.extractTar(file, dest);
   } catch (err) {
