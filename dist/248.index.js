@@ -3215,9 +3215,193 @@ function checkCompatibility(istioVersion, kubeVersion) {
 
 // EXTERNAL MODULE: ./src/istio/profiles.ts
 var profiles = __webpack_require__(17052);
+;// CONCATENATED MODULE: ./src/kube/readiness.ts
+// Pure judgements over live objects: is a Deployment rolled out, how many pods are ready, why a pod
+// is stuck, where a Service can be reached. Used by wait predicates and by error reports.
+function rec(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+function num(v, fallback = 0) {
+    return typeof v === 'number' ? v : fallback;
+}
+function conditions(o) {
+    const c = rec(o.status).conditions;
+    return Array.isArray(c) ? c : [];
+}
+/**
+ * A Deployment is ready when the controller has seen its latest spec (observedGeneration), every
+ * replica runs the current template (updated == replicas), all of them are available, and no old
+ * replicas linger (status.replicas == replicas).
+ */
+function deploymentReady(d) {
+    const spec = rec(d.spec);
+    const status = rec(d.status);
+    const want = num(spec.replicas, 1);
+    return (num(status.observedGeneration, -1) >= num(d.metadata.generation, 0) &&
+        num(status.updatedReplicas) === want &&
+        num(status.availableReplicas) >= want &&
+        num(status.replicas) === want);
+}
+/** "productpage-v1: 1/2 available, 2/2 updated", or the controller's reason when it has given up. */
+function deploymentProgress(d) {
+    const spec = rec(d.spec);
+    const status = rec(d.status);
+    const want = num(spec.replicas, 1);
+    const name = d.metadata.name;
+    if (num(status.observedGeneration, -1) < num(d.metadata.generation, 0))
+        return `${name}: waiting for the controller to see the new spec`;
+    const stalled = conditions(d).find((c) => c.type === 'Progressing' && c.status === 'False');
+    const failed = conditions(d).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+    const base = `${name}: ${num(status.availableReplicas)}/${want} available, ${num(status.updatedReplicas)}/${want} updated`;
+    if (failed)
+        return `${base} (${failed.reason ?? 'ReplicaFailure'}: ${failed.message ?? ''})`;
+    if (stalled)
+        return `${base} (${stalled.reason ?? 'not progressing'}: ${stalled.message ?? ''})`;
+    return base;
+}
+function podIsReady(pod) {
+    return (conditions(pod).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata.deletionTimestamp);
+}
+/** Ready pods over all pods (terminating pods excluded), e.g. "2/3". */
+function podReadySummary(pods) {
+    const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+    return `${live.filter(podIsReady).length}/${live.length}`;
+}
+/** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
+/**
+ * The pod's running containers by name: its regular containers and its sidecar containers (init containers
+ * with restartPolicy Always, as Istio 1.30 injects istio-proxy on Kubernetes >= 1.29).
+ */
+function sidecarContainerNames(pod) {
+    const inits = rec(pod.spec).initContainers;
+    return (Array.isArray(inits) ? inits : [])
+        .map(rec)
+        .filter((c) => c.restartPolicy === 'Always')
+        .map((c) => String(c.name));
+}
+/** Names of the containers that run for the pod's lifetime: regular and sidecar containers. */
+function runningContainerNames(pod) {
+    const containers = rec(pod.spec).containers;
+    return [
+        ...sidecarContainerNames(pod),
+        ...(Array.isArray(containers) ? containers : []).map((c) => String(rec(c).name))
+    ];
+}
+function containerReadySummary(pod) {
+    // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
+    // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
+    const sidecars = new Set(sidecarContainerNames(pod));
+    const statuses = [
+        ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
+        ...containerStatuses(pod, 'containerStatuses')
+    ];
+    const specCount = (Array.isArray(rec(pod.spec).containers) ? rec(pod.spec).containers.length : 0) +
+        sidecars.size;
+    return `${statuses.filter((s) => s.ready).length}/${Math.max(specCount, statuses.length)}`;
+}
+function containerStatuses(pod, key) {
+    const s = rec(pod.status)[key];
+    return Array.isArray(s) ? s : [];
+}
+const PULL_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull']);
+const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+/** Restarts of an init container after which it counts as stuck even between back-off waits. */
+const INIT_RESTARTS_STUCK = 3;
+function detail(message) {
+    const m = message?.trim();
+    return m ? `: ${m}` : '';
+}
+/**
+ * Why a pod cannot become ready, as one sentence naming the pod and container, or undefined when
+ * nothing is wrong (yet). Covers crash loops, image pulls, bad container config, scheduling, stuck
+ * init containers and failed pods.
+ */
+function podFailure(pod) {
+    const name = `pod ${pod.metadata.name}`;
+    const status = rec(pod.status);
+    if (status.phase === 'Failed') {
+        return `${name} failed${status.reason ? ` (${String(status.reason)})` : ''}${detail(status.message)}`;
+    }
+    const unschedulable = conditions(pod).find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+    if (unschedulable)
+        return `${name} cannot be scheduled${detail(unschedulable.message)}`;
+    for (const s of containerStatuses(pod, 'initContainerStatuses')) {
+        const problem = containerProblem(s, true);
+        if (problem)
+            return `${name}: init container ${s.name ?? '?'} ${problem}`;
+    }
+    for (const s of containerStatuses(pod, 'containerStatuses')) {
+        const problem = containerProblem(s, false);
+        if (problem)
+            return `${name}: container ${s.name ?? '?'} ${problem}`;
+    }
+    return undefined;
+}
+/** A crash loop with this many restarts is no start-up race any more (one crash can be a dependency not up yet). */
+const CRASH_RESTARTS_FINAL = 2;
+/** Waiting reasons the kubelet reports only after its own retries failed, or that no retry can fix. */
+const FINAL_PULL_REASONS = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+/**
+ * Whether `podFailure(pod)` will not fix itself, so a wait should give up at once instead of running
+ * into its timeout: failed pods, image pulls the kubelet already backs off from, repeated crashes and
+ * stuck init containers. A first ErrImagePull, a single crash or an unschedulable pod can still recover.
+ */
+function podFailureIsFinal(pod) {
+    if (rec(pod.status).phase === 'Failed')
+        return true;
+    const statuses = [
+        ...containerStatuses(pod, 'initContainerStatuses').map((s) => ({ s, init: true })),
+        ...containerStatuses(pod, 'containerStatuses').map((s) => ({ s, init: false }))
+    ];
+    return statuses.some(({ s, init }) => {
+        const reason = s.state?.waiting?.reason ?? '';
+        if (FINAL_PULL_REASONS.has(reason))
+            return true;
+        if (reason === 'CrashLoopBackOff')
+            return num(s.restartCount) >= CRASH_RESTARTS_FINAL;
+        return init && num(s.restartCount) >= INIT_RESTARTS_STUCK && !s.ready;
+    });
+}
+function containerProblem(s, init) {
+    const waiting = s.state?.waiting;
+    const reason = waiting?.reason ?? '';
+    if (PULL_REASONS.has(reason))
+        return `cannot pull image ${s.image ?? ''} (${reason})${detail(waiting?.message)}`.replace('  ', ' ');
+    if (CONFIG_REASONS.has(reason))
+        return `cannot start (${reason})${detail(waiting?.message)}`;
+    const restarts = num(s.restartCount);
+    const last = s.lastState?.terminated ?? s.state?.terminated;
+    const lastExit = last
+        ? `, last exit code ${num(last.exitCode)}${last.reason ? ` (${last.reason})` : ''}${detail(last.message)}`
+        : '';
+    if (reason === 'CrashLoopBackOff')
+        return `is crash-looping (CrashLoopBackOff, ${restarts} restarts${lastExit})`;
+    if (init && restarts >= INIT_RESTARTS_STUCK && !s.ready)
+        return `keeps failing (${restarts} restarts${lastExit})`;
+    return undefined;
+}
+/** The first container's image of a Deployment (or of any object with a pod template). */
+function containerImage(d) {
+    const spec = d?.spec;
+    return spec?.template?.spec?.containers?.[0]?.image;
+}
+/** A Deployment as a row of the report's component table: ready/desired replicas and its image. */
+function componentRow(d) {
+    const status = (d.status ?? {});
+    const spec = (d.spec ?? {});
+    return {
+        namespace: d.metadata.namespace ?? '',
+        name: d.metadata.name,
+        ready: status.readyReplicas ?? 0,
+        desired: spec.replicas ?? status.replicas ?? 1,
+        image: containerImage(d) ?? ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/istio/install.ts
 // Installing Istio: a pure plan (what to do given the observed control plane and the inputs) and a thin
 // apply (istioctl precheck + install, then a watch until the control plane Deployments are available).
+
 
 
 
@@ -3263,16 +3447,24 @@ function planInstall(cfg, version, observed, opts) {
     const warnings = [];
     const args = installArgs(cfg, opts);
     const installed = observed.installedVersion && (0,semver.valid)(observed.installedVersion) ? observed.installedVersion : undefined;
-    const skip = (reason) => ({ action: 'skip', reason, args: [], deployments, warnings });
+    // empty / remote: no istiod here, so nothing tells the installed version (its image tag is the signal).
+    const localIstiod = deployments.includes(istiodName(cfg.revision));
+    const skip = (reason) => ({
+        action: 'skip',
+        reason,
+        args: [],
+        deployments,
+        injectorFirst: false,
+        warnings
+    });
     const run = (action, reason) => ({
         action,
         reason,
         args,
         deployments,
+        injectorFirst: localIstiod && action !== 'reconcile',
         warnings
     });
-    // empty / remote: no istiod here, so nothing tells the installed version (its image tag is the signal).
-    const localIstiod = deployments.includes(istiodName(cfg.revision));
     if (cfg.install === 'never') {
         if (!observed.installedVersion && localIstiod) {
             throw new errors/* ActionError */.lZ('install-istio is "never" but Istio is not installed in istio-system.', {
@@ -3308,6 +3500,25 @@ function planInstall(cfg, version, observed, opts) {
     if (!shapeOk)
         return run('reconcile', `Istio ${installed} is installed but its gateways differ from the inputs`);
     return skip(`Istio ${installed} is installed and healthy`);
+}
+/** The chart's sidecar injector configuration of istiod in istio-system (one per revision). */
+function injectorWebhookName(revision) {
+    return revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector';
+}
+/** Whether this istiod Deployment is available and runs `version`: the one that must inject Bookinfo. */
+function istiodServes(istiod, version) {
+    return !!istiod && deploymentReady(istiod) && versionFromImage(containerImage(istiod)) === version;
+}
+/**
+ * Whether the injector configuration can admit pods: every webhook that calls a Service has a CA to trust.
+ * The chart leaves caBundle empty and istiod patches its own CA in when it starts; until then the API
+ * server cannot call it and refuses every pod of an injected namespace (failurePolicy Fail).
+ */
+function injectorConfigured(config) {
+    const webhooks = config?.webhooks;
+    return (!!webhooks &&
+        webhooks.length > 0 &&
+        webhooks.every((w) => !w.clientConfig?.service || !!w.clientConfig.caBundle));
 }
 /** Version from an image reference such as docker.io/istio/pilot:1.13.3 or …/pilot:1.30.3-distroless. */
 function versionFromImage(image) {
@@ -3677,189 +3888,6 @@ async function checkCluster(kube, config, istioVersion) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/kube/readiness.ts
-// Pure judgements over live objects: is a Deployment rolled out, how many pods are ready, why a pod
-// is stuck, where a Service can be reached. Used by wait predicates and by error reports.
-function rec(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
-}
-function num(v, fallback = 0) {
-    return typeof v === 'number' ? v : fallback;
-}
-function conditions(o) {
-    const c = rec(o.status).conditions;
-    return Array.isArray(c) ? c : [];
-}
-/**
- * A Deployment is ready when the controller has seen its latest spec (observedGeneration), every
- * replica runs the current template (updated == replicas), all of them are available, and no old
- * replicas linger (status.replicas == replicas).
- */
-function deploymentReady(d) {
-    const spec = rec(d.spec);
-    const status = rec(d.status);
-    const want = num(spec.replicas, 1);
-    return (num(status.observedGeneration, -1) >= num(d.metadata.generation, 0) &&
-        num(status.updatedReplicas) === want &&
-        num(status.availableReplicas) >= want &&
-        num(status.replicas) === want);
-}
-/** "productpage-v1: 1/2 available, 2/2 updated", or the controller's reason when it has given up. */
-function deploymentProgress(d) {
-    const spec = rec(d.spec);
-    const status = rec(d.status);
-    const want = num(spec.replicas, 1);
-    const name = d.metadata.name;
-    if (num(status.observedGeneration, -1) < num(d.metadata.generation, 0))
-        return `${name}: waiting for the controller to see the new spec`;
-    const stalled = conditions(d).find((c) => c.type === 'Progressing' && c.status === 'False');
-    const failed = conditions(d).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-    const base = `${name}: ${num(status.availableReplicas)}/${want} available, ${num(status.updatedReplicas)}/${want} updated`;
-    if (failed)
-        return `${base} (${failed.reason ?? 'ReplicaFailure'}: ${failed.message ?? ''})`;
-    if (stalled)
-        return `${base} (${stalled.reason ?? 'not progressing'}: ${stalled.message ?? ''})`;
-    return base;
-}
-function podIsReady(pod) {
-    return (conditions(pod).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata.deletionTimestamp);
-}
-/** Ready pods over all pods (terminating pods excluded), e.g. "2/3". */
-function podReadySummary(pods) {
-    const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-    return `${live.filter(podIsReady).length}/${live.length}`;
-}
-/** Ready containers over all containers of one pod, as kubectl's READY column ("2/2"). */
-/**
- * The pod's running containers by name: its regular containers and its sidecar containers (init containers
- * with restartPolicy Always, as Istio 1.30 injects istio-proxy on Kubernetes >= 1.29).
- */
-function sidecarContainerNames(pod) {
-    const inits = rec(pod.spec).initContainers;
-    return (Array.isArray(inits) ? inits : [])
-        .map(rec)
-        .filter((c) => c.restartPolicy === 'Always')
-        .map((c) => String(c.name));
-}
-/** Names of the containers that run for the pod's lifetime: regular and sidecar containers. */
-function runningContainerNames(pod) {
-    const containers = rec(pod.spec).containers;
-    return [
-        ...sidecarContainerNames(pod),
-        ...(Array.isArray(containers) ? containers : []).map((c) => String(rec(c).name))
-    ];
-}
-function containerReadySummary(pod) {
-    // Sidecar containers (init containers with restartPolicy Always: Istio's native-sidecar istio-proxy on
-    // Kubernetes >= 1.29) count like regular ones, as `kubectl get pods` counts them.
-    const sidecars = new Set(sidecarContainerNames(pod));
-    const statuses = [
-        ...containerStatuses(pod, 'initContainerStatuses').filter((s) => sidecars.has(String(s.name))),
-        ...containerStatuses(pod, 'containerStatuses')
-    ];
-    const specCount = (Array.isArray(rec(pod.spec).containers) ? rec(pod.spec).containers.length : 0) +
-        sidecars.size;
-    return `${statuses.filter((s) => s.ready).length}/${Math.max(specCount, statuses.length)}`;
-}
-function containerStatuses(pod, key) {
-    const s = rec(pod.status)[key];
-    return Array.isArray(s) ? s : [];
-}
-const PULL_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull']);
-const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
-/** Restarts of an init container after which it counts as stuck even between back-off waits. */
-const INIT_RESTARTS_STUCK = 3;
-function detail(message) {
-    const m = message?.trim();
-    return m ? `: ${m}` : '';
-}
-/**
- * Why a pod cannot become ready, as one sentence naming the pod and container, or undefined when
- * nothing is wrong (yet). Covers crash loops, image pulls, bad container config, scheduling, stuck
- * init containers and failed pods.
- */
-function podFailure(pod) {
-    const name = `pod ${pod.metadata.name}`;
-    const status = rec(pod.status);
-    if (status.phase === 'Failed') {
-        return `${name} failed${status.reason ? ` (${String(status.reason)})` : ''}${detail(status.message)}`;
-    }
-    const unschedulable = conditions(pod).find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-    if (unschedulable)
-        return `${name} cannot be scheduled${detail(unschedulable.message)}`;
-    for (const s of containerStatuses(pod, 'initContainerStatuses')) {
-        const problem = containerProblem(s, true);
-        if (problem)
-            return `${name}: init container ${s.name ?? '?'} ${problem}`;
-    }
-    for (const s of containerStatuses(pod, 'containerStatuses')) {
-        const problem = containerProblem(s, false);
-        if (problem)
-            return `${name}: container ${s.name ?? '?'} ${problem}`;
-    }
-    return undefined;
-}
-/** A crash loop with this many restarts is no start-up race any more (one crash can be a dependency not up yet). */
-const CRASH_RESTARTS_FINAL = 2;
-/** Waiting reasons the kubelet reports only after its own retries failed, or that no retry can fix. */
-const FINAL_PULL_REASONS = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
-/**
- * Whether `podFailure(pod)` will not fix itself, so a wait should give up at once instead of running
- * into its timeout: failed pods, image pulls the kubelet already backs off from, repeated crashes and
- * stuck init containers. A first ErrImagePull, a single crash or an unschedulable pod can still recover.
- */
-function podFailureIsFinal(pod) {
-    if (rec(pod.status).phase === 'Failed')
-        return true;
-    const statuses = [
-        ...containerStatuses(pod, 'initContainerStatuses').map((s) => ({ s, init: true })),
-        ...containerStatuses(pod, 'containerStatuses').map((s) => ({ s, init: false }))
-    ];
-    return statuses.some(({ s, init }) => {
-        const reason = s.state?.waiting?.reason ?? '';
-        if (FINAL_PULL_REASONS.has(reason))
-            return true;
-        if (reason === 'CrashLoopBackOff')
-            return num(s.restartCount) >= CRASH_RESTARTS_FINAL;
-        return init && num(s.restartCount) >= INIT_RESTARTS_STUCK && !s.ready;
-    });
-}
-function containerProblem(s, init) {
-    const waiting = s.state?.waiting;
-    const reason = waiting?.reason ?? '';
-    if (PULL_REASONS.has(reason))
-        return `cannot pull image ${s.image ?? ''} (${reason})${detail(waiting?.message)}`.replace('  ', ' ');
-    if (CONFIG_REASONS.has(reason))
-        return `cannot start (${reason})${detail(waiting?.message)}`;
-    const restarts = num(s.restartCount);
-    const last = s.lastState?.terminated ?? s.state?.terminated;
-    const lastExit = last
-        ? `, last exit code ${num(last.exitCode)}${last.reason ? ` (${last.reason})` : ''}${detail(last.message)}`
-        : '';
-    if (reason === 'CrashLoopBackOff')
-        return `is crash-looping (CrashLoopBackOff, ${restarts} restarts${lastExit})`;
-    if (init && restarts >= INIT_RESTARTS_STUCK && !s.ready)
-        return `keeps failing (${restarts} restarts${lastExit})`;
-    return undefined;
-}
-/** The first container's image of a Deployment (or of any object with a pod template). */
-function containerImage(d) {
-    const spec = d?.spec;
-    return spec?.template?.spec?.containers?.[0]?.image;
-}
-/** A Deployment as a row of the report's component table: ready/desired replicas and its image. */
-function componentRow(d) {
-    const status = (d.status ?? {});
-    const spec = (d.spec ?? {});
-    return {
-        namespace: d.metadata.namespace ?? '',
-        name: d.metadata.name,
-        ready: status.readyReplicas ?? 0,
-        desired: spec.replicas ?? status.replicas ?? 1,
-        image: containerImage(d) ?? ''
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/kube/diagnostics.ts
 
 
@@ -4092,7 +4120,8 @@ function precheckFailure(v) {
 
 ;// CONCATENATED MODULE: ./src/istio/apply.ts
 // Thin part of the Istio step: read what istio-system runs, then (unless the plan says skip) run
-// `istioctl x precheck` and `istioctl install`, and watch until the control plane is available.
+// `istioctl x precheck` and `istioctl install`, and watch until the control plane is available — on a
+// fresh install, until istiod can inject pods, handing the rest of the wait to the pipeline.
 
 
 
@@ -4126,14 +4155,58 @@ async function ensureIstio({ kube, istioctl, config, version, extraSets, timeout
             : `Istio: ${plan.action} — istioctl ${plan.args.join(' ')}`;
         return { report: { ...found, plan: [line] } };
     }
+    const components = () => waitForControlPlane(kube, plan.deployments, timeoutMs);
     // The plan's warnings and action reach the summary also when the install or the wait fails.
     try {
-        if (plan.action !== 'skip')
-            await installUnderLease(kube, istioctl, timeoutMs, () => observeIstio(kube, config), planFor);
-        return { report: { ...found, components: await waitForControlPlane(kube, plan.deployments, timeoutMs) } };
+        if (plan.action === 'skip')
+            return { report: { ...found, components: await components() } };
+        const installing = installUnderLease(kube, istioctl, timeoutMs, () => observeIstio(kube, config), planFor);
+        if (!plan.injectorFirst) {
+            await installing;
+            return { report: { ...found, components: await components() } };
+        }
+        installing.catch(() => undefined); // awaited through controlPlane or below
+        try {
+            await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
+        }
+        catch (err) {
+            // Never leave istioctl running behind a failed step: it holds the install lease.
+            await installing.catch(() => undefined);
+            throw err;
+        }
+        core/* info */.pq(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
+        const controlPlane = installing.then(async () => ({ report: { components: await components() } }));
+        controlPlane.catch(() => undefined); // awaited by the pipeline's later step
+        return { report: found, controlPlane };
     }
     catch (err) {
         throw new model/* StepFailure */.pH(err, found);
+    }
+}
+/**
+ * Waits until istiod of `version` is available and the API server can call its injector (the webhook
+ * trusts its CA), or until istioctl install ends, whichever comes first; rejects when istioctl fails first.
+ */
+async function untilInjectorServes(kube, revision, version, installing, timeoutMs) {
+    const stop = new AbortController();
+    const name = istiodName(revision);
+    const serving = (async () => {
+        await withDiagnostics(kube, apis/* ISTIO_NAMESPACE */.TE, `app=istiod`, () => kube.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: apis/* ISTIO_NAMESPACE */.TE, name }, ([istiod]) => ({
+            done: istiodServes(istiod, version),
+            progress: istiod ? deploymentProgress(istiod) : `${name} (missing)`
+        }), { timeoutMs, signal: stop.signal, description: `istiod ${version} available to inject sidecars` }));
+        const webhook = injectorWebhookName(revision);
+        await kube.waitFor({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: webhook }, ([config]) => ({
+            done: injectorConfigured(config),
+            progress: config ? `${webhook}: waiting for istiod to patch its CA in` : `${webhook} (missing)`
+        }), { timeoutMs, signal: stop.signal });
+    })();
+    serving.catch(() => undefined); // the loser of the race below is aborted
+    try {
+        await Promise.race([serving, installing]);
+    }
+    finally {
+        stop.abort();
     }
 }
 /** Two previews starting together must not run istioctl install at the same time on the shared mesh. */
@@ -6258,8 +6331,15 @@ async function deploy(config, report, signal) {
     const deadline = Date.now() + config.waitTimeoutMs;
     const run = { config, report, kube, signal, remaining: () => Math.max(1000, deadline - Date.now()) };
     const mesh = await installMesh(run, creds);
-    const app = await applyBookinfo(run, mesh);
-    await awaitAndVerify(run, mesh, app);
+    try {
+        const app = await applyBookinfo(run, mesh);
+        await awaitAndVerify(run, mesh, app);
+    }
+    finally {
+        // istioctl install may still be rolling out the gateways, under the install lease: a failed run
+        // still waits for it to end rather than leave it behind.
+        await mesh.controlPlane?.catch(() => undefined);
+    }
     // A cancelled run never ends green, whichever step noticed the cancellation first.
     if (signal?.aborted)
         throw signal.reason;
@@ -6313,7 +6393,8 @@ async function installMesh({ config, report, kube, signal, remaining }, creds) {
             timeoutMs: remaining()
         }));
     }
-    await report.steps.run('Install Istio', () => ensureIstio({
+    // On a fresh install the step ends once istiod can inject pods; controlPlane is the rest of istioctl install.
+    const { controlPlane } = await report.steps.run('Install Istio', () => ensureIstio({
         kube,
         istioctl,
         config,
@@ -6321,7 +6402,7 @@ async function installMesh({ config, report, kube, signal, remaining }, creds) {
         extraSets: cluster.fixes,
         timeoutMs: remaining()
     }));
-    return { version: tool.version, istioctl, serverless: cluster.serverless };
+    return { version: tool.version, istioctl, serverless: cluster.serverless, controlPlane };
 }
 /**
  * Bookinfo, its gateway and its routing, applied back to back: none of them needs a running pod, so the
@@ -6377,11 +6458,14 @@ async function applyBookinfo({ config, report, kube, remaining }, mesh) {
  */
 async function awaitAndVerify(run, mesh, app) {
     const { config, report, kube, signal, remaining } = run;
+    const { controlPlane } = mesh;
     let analysis;
     if (config.bookinfo && config.lifecycle.dryRun)
         (0,model/* record */.g1)(report, { plan: [`istioctl analyze -n ${config.namespace}`] });
     else if (config.bookinfo) {
-        analysis = startAnalysis(mesh.istioctl, config);
+        // Once the whole control plane is up: before the gateways exist, analyze would report the Bookinfo
+        // Gateway's selector as matching no pods. No analysis when the control plane failed (that step says why).
+        analysis = (controlPlane ?? Promise.resolve()).then(() => startAnalysis(mesh.istioctl, config), () => undefined);
         analysis.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
     }
     try {
@@ -6396,16 +6480,17 @@ async function awaitAndVerify(run, mesh, app) {
                 ownership: app.own
             }));
         }
+        if (controlPlane)
+            await report.steps.run('Wait for Istio gateways', () => controlPlane);
         if (config.addons.length > 0) {
             await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () => deployAddons({ kube, config, readSample: app.readSample, timeoutMs: remaining() }));
         }
         await gatewayAndVerify(config, report, kube, mesh.serverless, remaining, signal);
     }
     finally {
-        if (analysis && !signal?.aborted) {
-            const done = analysis;
-            await report.steps.run('istioctl analyze', async () => reportAnalysis(await settle(done), config));
-        }
+        const outcome = analysis && !signal?.aborted ? await settle(analysis) : undefined;
+        if (outcome)
+            await report.steps.run('istioctl analyze', async () => reportAnalysis(outcome, config));
     }
 }
 /** An analyze that could not run at all (API server flaky, no read access) becomes a warning. */

@@ -58,8 +58,14 @@ export async function deploy(config: Config, report: RunReport, signal?: AbortSi
   const run: Run = { config, report, kube, signal, remaining: () => Math.max(1000, deadline - Date.now()) };
 
   const mesh = await installMesh(run, creds);
-  const app = await applyBookinfo(run, mesh);
-  await awaitAndVerify(run, mesh, app);
+  try {
+    const app = await applyBookinfo(run, mesh);
+    await awaitAndVerify(run, mesh, app);
+  } finally {
+    // istioctl install may still be rolling out the gateways, under the install lease: a failed run
+    // still waits for it to end rather than leave it behind.
+    await mesh.controlPlane?.catch(() => undefined);
+  }
   // A cancelled run never ends green, whichever step noticed the cancellation first.
   if (signal?.aborted) throw signal.reason;
 
@@ -130,7 +136,8 @@ async function installMesh({ config, report, kube, signal, remaining }: Run, cre
     );
   }
 
-  await report.steps.run('Install Istio', () =>
+  // On a fresh install the step ends once istiod can inject pods; controlPlane is the rest of istioctl install.
+  const { controlPlane } = await report.steps.run('Install Istio', () =>
     ensureIstio({
       kube,
       istioctl,
@@ -140,7 +147,7 @@ async function installMesh({ config, report, kube, signal, remaining }: Run, cre
       timeoutMs: remaining()
     })
   );
-  return { version: tool.version, istioctl, serverless: cluster.serverless };
+  return { version: tool.version, istioctl, serverless: cluster.serverless, controlPlane };
 }
 
 type Mesh = Awaited<ReturnType<typeof installMesh>>;
@@ -214,11 +221,17 @@ async function applyBookinfo({ config, report, kube, remaining }: Run, mesh: Mes
  */
 async function awaitAndVerify(run: Run, mesh: Mesh, app: Awaited<ReturnType<typeof applyBookinfo>>) {
   const { config, report, kube, signal, remaining } = run;
-  let analysis: Promise<{ code: number; stdout: string }> | undefined;
+  const { controlPlane } = mesh;
+  let analysis: Promise<{ code: number; stdout: string } | undefined> | undefined;
   if (config.bookinfo && config.lifecycle.dryRun)
     record(report, { plan: [`istioctl analyze -n ${config.namespace}`] });
   else if (config.bookinfo) {
-    analysis = startAnalysis(mesh.istioctl, config);
+    // Once the whole control plane is up: before the gateways exist, analyze would report the Bookinfo
+    // Gateway's selector as matching no pods. No analysis when the control plane failed (that step says why).
+    analysis = (controlPlane ?? Promise.resolve()).then(
+      () => startAnalysis(mesh.istioctl, config),
+      () => undefined
+    );
     analysis.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   }
   try {
@@ -235,6 +248,7 @@ async function awaitAndVerify(run: Run, mesh: Mesh, app: Awaited<ReturnType<type
         })
       );
     }
+    if (controlPlane) await report.steps.run('Wait for Istio gateways', () => controlPlane);
     if (config.addons.length > 0) {
       await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () =>
         deployAddons({ kube, config, readSample: app.readSample, timeoutMs: remaining() })
@@ -242,17 +256,13 @@ async function awaitAndVerify(run: Run, mesh: Mesh, app: Awaited<ReturnType<type
     }
     await gatewayAndVerify(config, report, kube, mesh.serverless, remaining, signal);
   } finally {
-    if (analysis && !signal?.aborted) {
-      const done = analysis;
-      await report.steps.run('istioctl analyze', async () => reportAnalysis(await settle(done), config));
-    }
+    const outcome = analysis && !signal?.aborted ? await settle(analysis) : undefined;
+    if (outcome) await report.steps.run('istioctl analyze', async () => reportAnalysis(outcome, config));
   }
 }
 
 /** An analyze that could not run at all (API server flaky, no read access) becomes a warning. */
-async function settle(
-  p: Promise<{ code: number; stdout: string }>
-): Promise<{ code: number; stdout: string } | Error> {
+async function settle<T>(p: Promise<T>): Promise<T | Error> {
   return p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 }
 

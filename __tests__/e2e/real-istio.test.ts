@@ -252,6 +252,20 @@ describeOn(['current'], describe)(
       expect(discovery).toContain(`istiod-${REV}.istio-system.svc:15012`);
     });
 
+    it('applies Bookinfo once the new istiod injects, while the real istioctl still rolls out the gateways', () => {
+      // istiod-<rev> is new, so this run installs it. istioctl applies the gateways only after it has seen
+      // istiod ready (a 2 s poll) and reports them once their pods are ready: Bookinfo's apply comes before
+      // that line, and a later step waits for the rest of the install.
+      const log = r.stdout + r.stderr;
+      expect(log).toMatch(/Istio: install — /);
+      const servesAt = log.indexOf('istiod 1.30.3 serves sidecar injection');
+      const deployAt = log.indexOf('::group::Deploy Bookinfo');
+      expect(servesAt).toBeGreaterThan(-1);
+      expect(deployAt).toBeGreaterThan(servesAt);
+      expect(log.indexOf('✔ Ingress gateways installed')).toBeGreaterThan(deployAt);
+      expect(log.indexOf('::group::Wait for Istio gateways')).toBeGreaterThan(deployAt);
+    });
+
     it('verifies the routing through the revision like the default one', () => {
       expect(r.outputs.routing).toBe('reviews-v3');
       expect(r.stdout).toContain(`istiod-${REV}`);

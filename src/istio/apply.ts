@@ -1,14 +1,23 @@
 // Thin part of the Istio step: read what istio-system runs, then (unless the plan says skip) run
-// `istioctl x precheck` and `istioctl install`, and watch until the control plane is available.
+// `istioctl x precheck` and `istioctl install`, and watch until the control plane is available — on a
+// fresh install, until istiod can inject pods, handing the rest of the wait to the pipeline.
 import * as core from '@actions/core';
 import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { Istioctl } from '../istioctl/run.js';
 import { StepFailure, type ComponentRow, type Contributing } from '../report/model.js';
-import { componentRow, containerImage, deploymentReady } from '../kube/readiness.js';
-import { awaitDeployments } from '../kube/diagnostics.js';
+import { componentRow, containerImage, deploymentProgress, deploymentReady } from '../kube/readiness.js';
+import { awaitDeployments, withDiagnostics } from '../kube/diagnostics.js';
 import { ISTIO_NAMESPACE } from './apis.js';
-import { istiodName, planInstall, versionFromImage, type ObservedIstio } from './install.js';
+import {
+  injectorConfigured,
+  injectorWebhookName,
+  istiodName,
+  istiodServes,
+  planInstall,
+  versionFromImage,
+  type ObservedIstio
+} from './install.js';
 import { withLease } from '../kube/lease.js';
 import { precheckFailure, readPrecheck } from './precheck.js';
 
@@ -33,6 +42,17 @@ export interface EnsureIstioArgs {
   timeoutMs: number;
 }
 
+/**
+ * What the Install Istio step found. `controlPlane` settles once istioctl install has ended and every
+ * control-plane Deployment is available (the pipeline waits for it in a later step); when the plan allows
+ * (injectorFirst) the step itself returns as soon as the new istiod can inject pods, so Bookinfo rolls out
+ * while istioctl is still rolling out the gateways.
+ */
+export interface IstioInstall extends Contributing {
+  /** Absent when the step itself waited for the whole control plane. */
+  controlPlane?: Promise<Contributing>;
+}
+
 export async function ensureIstio({
   kube,
   istioctl,
@@ -40,7 +60,7 @@ export async function ensureIstio({
   version,
   extraSets,
   timeoutMs
-}: EnsureIstioArgs): Promise<Contributing> {
+}: EnsureIstioArgs): Promise<IstioInstall> {
   // CNI / ambient values arrive in extraSets: the preflight decides them from what the cluster allows.
   const planFor = (observed: ObservedIstio) =>
     planInstall(config.istio, version, observed, { readinessTimeoutMs: timeoutMs, extraSets });
@@ -55,13 +75,77 @@ export async function ensureIstio({
         : `Istio: ${plan.action} — istioctl ${plan.args.join(' ')}`;
     return { report: { ...found, plan: [line] } };
   }
+  const components = () => waitForControlPlane(kube, plan.deployments, timeoutMs);
   // The plan's warnings and action reach the summary also when the install or the wait fails.
   try {
-    if (plan.action !== 'skip')
-      await installUnderLease(kube, istioctl, timeoutMs, () => observeIstio(kube, config), planFor);
-    return { report: { ...found, components: await waitForControlPlane(kube, plan.deployments, timeoutMs) } };
+    if (plan.action === 'skip') return { report: { ...found, components: await components() } };
+    const installing = installUnderLease(
+      kube,
+      istioctl,
+      timeoutMs,
+      () => observeIstio(kube, config),
+      planFor
+    );
+    if (!plan.injectorFirst) {
+      await installing;
+      return { report: { ...found, components: await components() } };
+    }
+    installing.catch(() => undefined); // awaited through controlPlane or below
+    try {
+      await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
+    } catch (err) {
+      // Never leave istioctl running behind a failed step: it holds the install lease.
+      await installing.catch(() => undefined);
+      throw err;
+    }
+    core.info(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
+    const controlPlane = installing.then(async () => ({ report: { components: await components() } }));
+    controlPlane.catch(() => undefined); // awaited by the pipeline's later step
+    return { report: found, controlPlane };
   } catch (err) {
     throw new StepFailure(err, found);
+  }
+}
+
+/**
+ * Waits until istiod of `version` is available and the API server can call its injector (the webhook
+ * trusts its CA), or until istioctl install ends, whichever comes first; rejects when istioctl fails first.
+ */
+async function untilInjectorServes(
+  kube: Kube,
+  revision: string | undefined,
+  version: string,
+  installing: Promise<void>,
+  timeoutMs: number
+): Promise<void> {
+  const stop = new AbortController();
+  const name = istiodName(revision);
+  const serving = (async () => {
+    await withDiagnostics(kube, ISTIO_NAMESPACE, `app=istiod`, () =>
+      kube.waitFor(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE, name },
+        ([istiod]) => ({
+          done: istiodServes(istiod, version),
+          progress: istiod ? deploymentProgress(istiod) : `${name} (missing)`
+        }),
+        { timeoutMs, signal: stop.signal, description: `istiod ${version} available to inject sidecars` }
+      )
+    );
+    const webhook = injectorWebhookName(revision);
+    await kube.waitFor(
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: webhook },
+      ([config]) => ({
+        done: injectorConfigured(config),
+        progress: config ? `${webhook}: waiting for istiod to patch its CA in` : `${webhook} (missing)`
+      }),
+      { timeoutMs, signal: stop.signal }
+    );
+  })();
+  serving.catch(() => undefined); // the loser of the race below is aborted
+  try {
+    await Promise.race([serving, installing]);
+  } finally {
+    stop.abort();
   }
 }
 

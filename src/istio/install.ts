@@ -4,6 +4,8 @@ import { compare, valid } from 'semver';
 import type { IstioConfig } from '../inputs/config.js';
 import { ActionError } from '../errors.js';
 import { controlPlaneShape, istioMinorOf } from './profiles.js';
+import type { KubeObject } from '../kube/objects.js';
+import { containerImage, deploymentReady } from '../kube/readiness.js';
 
 export interface ObservedIstio {
   /** Version read from the istiod image tag, when istiod exists. */
@@ -22,6 +24,14 @@ export interface InstallPlan {
   args: string[];
   /** Deployments in istio-system that must be available afterwards. */
   deployments: string[];
+  /**
+   * Bookinfo may start once the new istiod serves injection, before istioctl install ends: istioctl applies
+   * the gateways only after istiod is ready (Istio's operator/pkg/install: Base, then Pilot, then the
+   * gateways, each waited for), so their rollout overlaps Bookinfo's. Only when the target version's istiod
+   * is new (install, upgrade, downgrade): a reconcile may change an istiod that is already ready, and
+   * pods admitted before istioctl applies the change would get the old injection.
+   */
+  injectorFirst: boolean;
   warnings: string[];
 }
 
@@ -76,17 +86,25 @@ export function planInstall(
   const args = installArgs(cfg, opts);
   const installed =
     observed.installedVersion && valid(observed.installedVersion) ? observed.installedVersion : undefined;
-  const skip = (reason: string): InstallPlan => ({ action: 'skip', reason, args: [], deployments, warnings });
+  // empty / remote: no istiod here, so nothing tells the installed version (its image tag is the signal).
+  const localIstiod = deployments.includes(istiodName(cfg.revision));
+  const skip = (reason: string): InstallPlan => ({
+    action: 'skip',
+    reason,
+    args: [],
+    deployments,
+    injectorFirst: false,
+    warnings
+  });
   const run = (action: InstallAction, reason: string): InstallPlan => ({
     action,
     reason,
     args,
     deployments,
+    injectorFirst: localIstiod && action !== 'reconcile',
     warnings
   });
 
-  // empty / remote: no istiod here, so nothing tells the installed version (its image tag is the signal).
-  const localIstiod = deployments.includes(istiodName(cfg.revision));
   if (cfg.install === 'never') {
     if (!observed.installedVersion && localIstiod) {
       throw new ActionError('install-istio is "never" but Istio is not installed in istio-system.', {
@@ -128,6 +146,32 @@ export function planInstall(
   if (!shapeOk)
     return run('reconcile', `Istio ${installed} is installed but its gateways differ from the inputs`);
   return skip(`Istio ${installed} is installed and healthy`);
+}
+
+/** The chart's sidecar injector configuration of istiod in istio-system (one per revision). */
+export function injectorWebhookName(revision?: string): string {
+  return revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector';
+}
+
+/** Whether this istiod Deployment is available and runs `version`: the one that must inject Bookinfo. */
+export function istiodServes(istiod: KubeObject | undefined, version: string): boolean {
+  return !!istiod && deploymentReady(istiod) && versionFromImage(containerImage(istiod)) === version;
+}
+
+/**
+ * Whether the injector configuration can admit pods: every webhook that calls a Service has a CA to trust.
+ * The chart leaves caBundle empty and istiod patches its own CA in when it starts; until then the API
+ * server cannot call it and refuses every pod of an injected namespace (failurePolicy Fail).
+ */
+export function injectorConfigured(config: KubeObject | undefined): boolean {
+  const webhooks = (
+    config as { webhooks?: Array<{ clientConfig?: { service?: unknown; caBundle?: string } }> }
+  )?.webhooks;
+  return (
+    !!webhooks &&
+    webhooks.length > 0 &&
+    webhooks.every((w) => !w.clientConfig?.service || !!w.clientConfig.caBundle)
+  );
 }
 
 /** Version from an image reference such as docker.io/istio/pilot:1.13.3 or …/pilot:1.30.3-distroless. */

@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { ActionError } from '../../../src/errors.js';
 import type { InstallMode, IstioConfig } from '../../../src/inputs/config.js';
+import type { KubeObject } from '../../../src/kube/objects.js';
 import {
   controlPlaneDeployments,
+  injectorConfigured,
+  injectorWebhookName,
   installArgs,
+  istiodServes,
   planInstall,
   versionFromImage,
   type InstallAction,
@@ -222,6 +226,80 @@ describe('planInstall', () => {
     expect(caught).toBeInstanceOf(ActionError);
     expect((caught as ActionError).message).toContain('"never" but Istio is not installed');
     expect((caught as ActionError).hint).toContain('install-istio: auto');
+  });
+});
+
+describe('injectorFirst: Bookinfo may start before istioctl install ends', () => {
+  it.each<[string, Partial<IstioConfig>, ObservedIstio, boolean]>([
+    ['a fresh install', {}, missing, true],
+    ['an upgrade (the new istiod is a new rollout)', {}, { ...healthy, installedVersion: '1.12.9' }, true],
+    [
+      'a reconcile (an istiod already ready may be about to change)',
+      {},
+      { ...healthy, istiodReady: false },
+      false
+    ],
+    ['install-istio: always over a running istiod', { install: 'always' }, healthy, false],
+    ['a healthy install (nothing to wait for)', {}, healthy, false],
+    ['a profile without a local istiod', { profile: 'empty' }, missing, false]
+  ])('%s → %s', (_name, over, observed, expected) => {
+    expect(planInstall(cfg(over), '1.13.3', observed, OPTS).injectorFirst).toBe(expected);
+  });
+});
+
+describe('the injector of a new istiod', () => {
+  const istiod = (image: string, status: Record<string, number>, generation = 2): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istiod', generation },
+    spec: { replicas: 1, template: { spec: { containers: [{ image }] } } },
+    status
+  });
+  const available = { observedGeneration: 2, replicas: 1, updatedReplicas: 1, availableReplicas: 1 };
+
+  it('serves once the Deployment of the target version is available', () => {
+    expect(istiodServes(istiod('docker.io/istio/pilot:1.30.3', available), '1.30.3')).toBe(true);
+    expect(istiodServes(istiod('docker.io/istio/pilot:1.30.3-distroless', available), '1.30.3')).toBe(true);
+  });
+
+  it('does not serve while the old version is what is available, or the new one is still rolling out', () => {
+    expect(istiodServes(istiod('docker.io/istio/pilot:1.29.6', available), '1.30.3')).toBe(false);
+    expect(
+      istiodServes(istiod('docker.io/istio/pilot:1.30.3', { ...available, observedGeneration: 1 }), '1.30.3')
+    ).toBe(false);
+    expect(
+      istiodServes(istiod('docker.io/istio/pilot:1.30.3', { ...available, availableReplicas: 0 }), '1.30.3')
+    ).toBe(false);
+    expect(istiodServes(undefined, '1.30.3')).toBe(false);
+  });
+
+  it('is configured once every webhook calling istiod trusts a CA', () => {
+    const hook = (caBundle?: string) => ({
+      name: 'rev.namespace.sidecar-injector.istio.io',
+      clientConfig: {
+        service: { name: 'istiod', namespace: 'istio-system' },
+        ...(caBundle ? { caBundle } : {})
+      }
+    });
+    const config = (webhooks: unknown[]): KubeObject => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'istio-sidecar-injector' },
+      webhooks
+    });
+    expect(injectorConfigured(config([hook('Q0E='), hook('Q0E=')]))).toBe(true);
+    expect(injectorConfigured(config([hook('Q0E='), hook()]))).toBe(false);
+    expect(injectorConfigured(config([]))).toBe(false);
+    expect(injectorConfigured(undefined)).toBe(false);
+    // A URL webhook (no Service) carries its own configuration; only Service webhooks wait for istiod's CA.
+    expect(
+      injectorConfigured(config([{ name: 'u', clientConfig: { url: 'https://127.0.0.1:9443/inject' } }]))
+    ).toBe(true);
+  });
+
+  it('is named after the revision, as the istiod chart names it in istio-system', () => {
+    expect(injectorWebhookName()).toBe('istio-sidecar-injector');
+    expect(injectorWebhookName('canary')).toBe('istio-sidecar-injector-canary');
   });
 });
 
