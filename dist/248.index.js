@@ -6481,7 +6481,7 @@ async function awaitAndVerify(run, mesh, app) {
             }));
         }
         if (controlPlane)
-            await report.steps.run('Wait for Istio gateways', () => controlPlane);
+            await report.steps.run('Finish Istio install', () => controlPlane);
         if (config.addons.length > 0) {
             await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () => deployAddons({ kube, config, readSample: app.readSample, timeoutMs: remaining() }));
         }

@@ -248,7 +248,7 @@ async function awaitAndVerify(run: Run, mesh: Mesh, app: Awaited<ReturnType<type
         })
       );
     }
-    if (controlPlane) await report.steps.run('Wait for Istio gateways', () => controlPlane);
+    if (controlPlane) await report.steps.run('Finish Istio install', () => controlPlane);
     if (config.addons.length > 0) {
       await report.steps.run(`Deploy addons (${config.addons.join(', ')})`, () =>
         deployAddons({ kube, config, readSample: app.readSample, timeoutMs: remaining() })
