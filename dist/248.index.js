@@ -3907,19 +3907,19 @@ async function withDiagnostics(kube, namespace, labelSelector, wait) {
  * ready), watching rather than polling; a timeout names what is still missing or not ready and, through
  * withDiagnostics, why its pods are not. Returns the named Deployments as they were when ready.
  */
-async function awaitDeployments(kube, namespace, names, timeoutMs) {
+async function awaitDeployments(kube, namespace, names, timeoutMs, { ready = deploymentReady, signal, description } = {}) {
     const items = await withDiagnostics(kube, namespace, undefined, () => kube.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, (deployments) => {
         const waiting = names.flatMap((n) => {
             const d = deployments.find((i) => i.metadata.name === n);
             if (!d)
                 return [`${n} (missing)`];
-            return deploymentReady(d) ? [] : [n];
+            return ready(d) ? [] : [n];
         });
         return {
             done: waiting.length === 0,
             progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
         };
-    }, { timeoutMs }));
+    }, { timeoutMs, signal, ...(description ? { description } : {}) }));
     return items.filter((d) => names.includes(d.metadata.name));
 }
 /** Why pods are not ready: each failing pod's reason and its recent events. */
@@ -4166,15 +4166,17 @@ async function ensureIstio({ kube, istioctl, config, version, extraSets, timeout
             return { report: { ...found, components: await components() } };
         }
         installing.catch(() => undefined); // awaited through controlPlane or below
+        let injectorFirst;
         try {
-            await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
+            injectorFirst = await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
         }
         catch (err) {
             // Never leave istioctl running behind a failed step: it holds the install lease.
             await installing.catch(() => undefined);
             throw err;
         }
-        core/* info */.pq(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
+        if (injectorFirst)
+            core/* info */.pq(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
         const controlPlane = installing.then(async () => ({ report: { components: await components() } }));
         controlPlane.catch(() => undefined); // awaited by the pipeline's later step
         return { report: found, controlPlane };
@@ -4186,24 +4188,26 @@ async function ensureIstio({ kube, istioctl, config, version, extraSets, timeout
 /**
  * Waits until istiod of `version` is available and the API server can call its injector (the webhook
  * trusts its CA), or until istioctl install ends, whichever comes first; rejects when istioctl fails first.
+ * Resolves true when the injector was seen serving, false when istioctl ended first.
  */
 async function untilInjectorServes(kube, revision, version, installing, timeoutMs) {
     const stop = new AbortController();
-    const name = istiodName(revision);
     const serving = (async () => {
-        await withDiagnostics(kube, apis/* ISTIO_NAMESPACE */.TE, `app=istiod`, () => kube.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: apis/* ISTIO_NAMESPACE */.TE, name }, ([istiod]) => ({
-            done: istiodServes(istiod, version),
-            progress: istiod ? deploymentProgress(istiod) : `${name} (missing)`
-        }), { timeoutMs, signal: stop.signal, description: `istiod ${version} available to inject sidecars` }));
+        await awaitDeployments(kube, apis/* ISTIO_NAMESPACE */.TE, [istiodName(revision)], timeoutMs, {
+            ready: (istiod) => istiodServes(istiod, version),
+            signal: stop.signal,
+            description: `istiod ${version} available to inject sidecars`
+        });
         const webhook = injectorWebhookName(revision);
         await kube.waitFor({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: webhook }, ([config]) => ({
             done: injectorConfigured(config),
             progress: config ? `${webhook}: waiting for istiod to patch its CA in` : `${webhook} (missing)`
         }), { timeoutMs, signal: stop.signal });
+        return true;
     })();
     serving.catch(() => undefined); // the loser of the race below is aborted
     try {
-        await Promise.race([serving, installing]);
+        return await Promise.race([serving, installing.then(() => false)]);
     }
     finally {
         stop.abort();

@@ -6,8 +6,8 @@ import type { Config } from '../inputs/config.js';
 import type { Kube } from '../kube/client.js';
 import type { Istioctl } from '../istioctl/run.js';
 import { StepFailure, type ComponentRow, type Contributing } from '../report/model.js';
-import { componentRow, containerImage, deploymentProgress, deploymentReady } from '../kube/readiness.js';
-import { awaitDeployments, withDiagnostics } from '../kube/diagnostics.js';
+import { componentRow, containerImage, deploymentReady } from '../kube/readiness.js';
+import { awaitDeployments } from '../kube/diagnostics.js';
 import { ISTIO_NAMESPACE } from './apis.js';
 import {
   injectorConfigured,
@@ -91,14 +91,16 @@ export async function ensureIstio({
       return { report: { ...found, components: await components() } };
     }
     installing.catch(() => undefined); // awaited through controlPlane or below
+    let injectorFirst: boolean;
     try {
-      await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
+      injectorFirst = await untilInjectorServes(kube, config.istio.revision, version, installing, timeoutMs);
     } catch (err) {
       // Never leave istioctl running behind a failed step: it holds the install lease.
       await installing.catch(() => undefined);
       throw err;
     }
-    core.info(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
+    if (injectorFirst)
+      core.info(`istiod ${version} serves sidecar injection; istioctl install goes on with the gateways`);
     const controlPlane = installing.then(async () => ({ report: { components: await components() } }));
     controlPlane.catch(() => undefined); // awaited by the pipeline's later step
     return { report: found, controlPlane };
@@ -110,6 +112,7 @@ export async function ensureIstio({
 /**
  * Waits until istiod of `version` is available and the API server can call its injector (the webhook
  * trusts its CA), or until istioctl install ends, whichever comes first; rejects when istioctl fails first.
+ * Resolves true when the injector was seen serving, false when istioctl ended first.
  */
 async function untilInjectorServes(
   kube: Kube,
@@ -117,20 +120,14 @@ async function untilInjectorServes(
   version: string,
   installing: Promise<void>,
   timeoutMs: number
-): Promise<void> {
+): Promise<boolean> {
   const stop = new AbortController();
-  const name = istiodName(revision);
   const serving = (async () => {
-    await withDiagnostics(kube, ISTIO_NAMESPACE, `app=istiod`, () =>
-      kube.waitFor(
-        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ISTIO_NAMESPACE, name },
-        ([istiod]) => ({
-          done: istiodServes(istiod, version),
-          progress: istiod ? deploymentProgress(istiod) : `${name} (missing)`
-        }),
-        { timeoutMs, signal: stop.signal, description: `istiod ${version} available to inject sidecars` }
-      )
-    );
+    await awaitDeployments(kube, ISTIO_NAMESPACE, [istiodName(revision)], timeoutMs, {
+      ready: (istiod) => istiodServes(istiod, version),
+      signal: stop.signal,
+      description: `istiod ${version} available to inject sidecars`
+    });
     const webhook = injectorWebhookName(revision);
     await kube.waitFor(
       { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: webhook },
@@ -140,10 +137,11 @@ async function untilInjectorServes(
       }),
       { timeoutMs, signal: stop.signal }
     );
+    return true;
   })();
   serving.catch(() => undefined); // the loser of the race below is aborted
   try {
-    await Promise.race([serving, installing]);
+    return await Promise.race([serving, installing.then(() => false)]);
   } finally {
     stop.abort();
   }

@@ -21,6 +21,14 @@ export async function withDiagnostics<T>(
   }
 }
 
+/** What awaitDeployments waits for beyond availability, and how it can be stopped early. */
+export interface AwaitDeploymentsOptions {
+  /** Stricter than available (e.g. "runs this version"); defaults to deploymentReady. */
+  ready?: (deployment: KubeObject) => boolean;
+  signal?: AbortSignal;
+  description?: string;
+}
+
 /**
  * Waits until each named Deployment of `namespace` exists and is available (its newest ReplicaSet's pods
  * ready), watching rather than polling; a timeout names what is still missing or not ready and, through
@@ -30,7 +38,8 @@ export async function awaitDeployments(
   kube: Kube,
   namespace: string,
   names: readonly string[],
-  timeoutMs: number
+  timeoutMs: number,
+  { ready = deploymentReady, signal, description }: AwaitDeploymentsOptions = {}
 ): Promise<KubeObject[]> {
   const items = await withDiagnostics(kube, namespace, undefined, () =>
     kube.waitFor(
@@ -39,14 +48,14 @@ export async function awaitDeployments(
         const waiting = names.flatMap((n) => {
           const d = deployments.find((i) => i.metadata.name === n);
           if (!d) return [`${n} (missing)`];
-          return deploymentReady(d) ? [] : [n];
+          return ready(d) ? [] : [n];
         });
         return {
           done: waiting.length === 0,
           progress: waiting.length ? `waiting for ${waiting.join(', ')}` : 'all available'
         };
       },
-      { timeoutMs }
+      { timeoutMs, signal, ...(description ? { description } : {}) }
     )
   );
   return items.filter((d) => names.includes(d.metadata.name));
